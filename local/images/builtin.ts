@@ -1,0 +1,34 @@
+/**
+ * The images the process node knows out of the box: the Knative samples,
+ * played by the Node apps in ./apps, and shell-only base images that run the
+ * host's /bin/sh.
+ */
+import path from 'node:path';
+import type { ImageEntry, ImageTable } from './table.js';
+
+/**
+ * @param nodeBinary absolute path of the node executable that runs the apps
+ * @param appsDir absolute directory holding the compiled apps (helloworld.js, autoscale.js)
+ */
+export function builtinImageTable(nodeBinary: string, appsDir: string): ImageTable {
+  const app = (file: string, description: string): ImageEntry => ({
+    entrypoint: [nodeBinary, path.join(appsDir, file)],
+    cmd: [],
+    description,
+  });
+  // Like the real images, these have no ENTRYPOINT: the pod must give a command.
+  const shell = (description: string): ImageEntry => ({ entrypoint: [], cmd: ['/bin/sh'], description });
+
+  // Fresh objects per key, so a caller mutating one entry cannot change another.
+  const helloworld = (): ImageEntry => app('helloworld.js', 'Knative helloworld-go sample (local Node app)');
+  const autoscale = (): ImageEntry => app('autoscale.js', 'Knative autoscale-go sample (local Node app)');
+  return new Map<string, ImageEntry>([
+    ['ghcr.io/knative/helloworld-go', helloworld()],
+    ['gcr.io/knative-samples/helloworld-go', helloworld()],
+    ['ghcr.io/knative/autoscale-go', autoscale()],
+    ['gcr.io/knative-samples/autoscale-go', autoscale()],
+    ['docker.io/library/busybox', shell('busybox (host /bin/sh)')],
+    ['docker.io/library/alpine', shell('alpine (host /bin/sh)')],
+    ['docker.io/library/debian', shell('debian (host /bin/sh)')],
+  ]);
+}
