@@ -21,7 +21,7 @@ export interface LoggerOptions {
 
 export function parseLevel(value: string | undefined, fallback: Level = 'info'): Level {
   if (value === undefined || value === '') return fallback;
-  if (value in order) return value as Level;
+  if (Object.hasOwn(order, value)) return value as Level;
   throw new Error(`invalid log level ${JSON.stringify(value)}: want one of ${Object.keys(order).join(', ')}`);
 }
 

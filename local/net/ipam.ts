@@ -30,6 +30,7 @@ export function indexOf(range: Ipv4Range, ip: string): number | undefined {
 /** The next free address after `cursor` (an index), and the new cursor. Throws when the range is full. */
 export function allocate(range: Ipv4Range, inUse: ReadonlySet<string>, cursor: number): { ip: string; cursor: number } {
   const size = LAST - FIRST + 1;
+  if (cursor < FIRST || cursor > LAST) cursor = FIRST - 1; // outside the usable range: start from the top
   for (let step = 1; step <= size; step++) {
     const index = FIRST + ((cursor - FIRST + step + size) % size);
     const ip = ipAt(range, index);

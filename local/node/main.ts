@@ -16,7 +16,7 @@ import { KUBELET_BACKOFF } from './pods/backoff.js';
 import { PodManager } from './pods/manager.js';
 import { prepareContainer } from './pods/prepare.js';
 import { kubeletServer } from './kubelet-server.js';
-import { NodeHeartbeat } from './registration.js';
+import { NodeHeartbeat, nodeResources } from './registration.js';
 
 const { flags } = parseFlags(process.argv.slice(2));
 const log = createLogger('node-agent', { level: parseLevel(process.env.KZERO_LOG_LEVEL) });
@@ -26,6 +26,8 @@ const pkiDir = requireFlag(flags, 'pki-dir');
 const apiserver = new URL(requireFlag(flags, 'apiserver'));
 const gateway = `${rangeOf(podCidr).prefix}.0.1`;
 const kubeletPort = Number(flags.get('kubelet-port') ?? 10250);
+const maxPods = Number(flags.get('max-pods') ?? 500);
+const resources = nodeResources(maxPods);
 const imageOverrides = flags.get('image-table') ?? join(dirname(requireFlag(flags, 'state-dir')), 'images.json');
 
 const kc = loadKubeConfig(requireFlag(flags, 'kubeconfig'));
@@ -55,7 +57,7 @@ const pods = new PodManager({
   prepare: (pod: V1Pod, container, sandbox) => {
     const namespace = pod.metadata?.namespace ?? 'default';
     return prepareContainer(pod, container, imageTable(), {
-      podIp: sandbox.podIp, hostIp: gateway, apiserverHost: apiserver.hostname, apiserverPort: Number(apiserver.port || 443),
+      podIp: sandbox.podIp, hostIp: gateway, apiserverHost: apiserver.hostname, apiserverPort: Number(apiserver.port || 443), allocatable: resources,
     }, {
       configMap: (name) => orNotFound(core.readNamespacedConfigMap({ name, namespace })),
       secret: (name) => orNotFound(core.readNamespacedSecret({ name, namespace })),
@@ -65,7 +67,7 @@ const pods = new PodManager({
 
 const heartbeat = new NodeHeartbeat({
   core, coordination: kc.makeApiClient(CoordinationV1Api), clock: realClock, log,
-  facts: { name: nodeName, ip: gateway, podCidr, kubeletPort, maxPods: Number(flags.get('max-pods') ?? 500), kubeletVersion: 'v1.20.2' },
+  facts: { name: nodeName, ip: gateway, podCidr, kubeletPort, maxPods, kubeletVersion: 'v1.20.2' },
 });
 
 const podInformer = new Informer<V1Pod>({

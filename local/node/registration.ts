@@ -40,8 +40,13 @@ export function desiredNode(f: NodeFacts): V1Node {
   };
 }
 
+/** What the node offers: the machine's cores and memory. */
+export function nodeResources(maxPods: number): Record<string, string> {
+  return { cpu: String(cpus().length), memory: `${Math.floor(totalmem() / 1024)}Ki`, pods: String(maxPods), 'ephemeral-storage': '100Gi' };
+}
+
 export function nodeStatus(f: NodeFacts, now: Date, previous?: V1NodeCondition[]): V1NodeStatus {
-  const resources = { cpu: String(cpus().length), memory: `${Math.floor(totalmem() / 1024)}Ki`, pods: String(f.maxPods), 'ephemeral-storage': '100Gi' };
+  const resources = nodeResources(f.maxPods);
   const cond = (type: string, status: string, reason: string, message: string): V1NodeCondition => {
     const prev = previous?.find((c) => c.type === type);
     return { type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: prev?.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : now };

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { V1Container } from '@kubernetes/client-node';
 import type { Clock, Timer } from '../../../lib/clock.js';
@@ -66,6 +66,9 @@ export class ContainerRunner {
     }
     if (this.stopping) return;
     if ('reason' in launch) return this.retryLater(launch.reason, launch.message);
+    if (!existsSync(this.deps.workDir)) {
+      return this.retryLater('CreateContainerError', `workingDir ${this.deps.workDir} does not exist on the process node`);
+    }
     this.env = launch.env;
     this.spawn(launch.argv);
   }

@@ -1,4 +1,5 @@
 import type { V1ConfigMap, V1Container, V1Pod, V1Secret } from '@kubernetes/client-node';
+import { resourceValue } from './quantity.js';
 
 // A container's environment, as the kubelet builds it: the image's env, service env for the API server,
 // envFrom, then env (later wins), with `$(VAR)` references expanded and valueFrom resolved.
@@ -20,6 +21,8 @@ export interface PodFacts {
   /** KUBERNETES_SERVICE_HOST/PORT: how pods reach the API server. */
   apiserverHost: string;
   apiserverPort: number;
+  /** The node's allocatable resources (cpu, memory), for resourceFieldRef limits the container does not set. */
+  allocatable: Record<string, string>;
 }
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -85,9 +88,16 @@ async function valueFrom(pod: V1Pod, container: V1Container, name: string, from:
   }
   if (from.resourceFieldRef) {
     const r = from.resourceFieldRef;
-    const [kind, resource] = r.resource.split('.');
+    const [kind, resource = ''] = r.resource.split('.');
     const spec = kind === 'limits' ? container.resources?.limits : container.resources?.requests;
-    return String(spec?.[resource ?? ''] ?? '0');
+    // An unset limit defaults to what the node can give, as with the kubelet; an unset request to 0.
+    const fallback = kind === 'limits' ? facts.allocatable[resource] : undefined;
+    const quantity = spec?.[resource] ?? fallback ?? '0';
+    try {
+      return resourceValue(String(quantity), r.divisor === undefined ? undefined : String(r.divisor));
+    } catch (err) {
+      throw new ContainerConfigError(`env ${name}: resourceFieldRef ${r.resource}: ${(err as Error).message}`);
+    }
   }
   throw new ContainerConfigError(`env ${name}: valueFrom needs fieldRef, configMapKeyRef, secretKeyRef or resourceFieldRef`);
 }
@@ -114,6 +124,6 @@ export function fieldRef(pod: V1Pod, path: string, facts: PodFacts, envName: str
 export function expand(value: string, env: Readonly<Record<string, string>>): string {
   return value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (match, name: string | undefined) => {
     if (match === '$$') return '$';
-    return name !== undefined && name in env ? env[name]! : match;
+    return name !== undefined && Object.hasOwn(env, name) ? env[name]! : match;
   });
 }

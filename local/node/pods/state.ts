@@ -1,3 +1,5 @@
+import { constants } from 'node:os';
+
 // What the node agent knows about a pod's containers, in its own terms; status.ts turns it into a PodStatus.
 
 export type ContainerState =
@@ -37,10 +39,8 @@ export function exitReason(exitCode: number): string {
   return exitCode === 0 ? 'Completed' : 'Error';
 }
 
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
-
 /** A process killed by a signal reports 128 + signal number, as a container runtime does. */
 export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code;
-  return 128 + (signal ? SIGNAL_NUMBERS[signal] ?? 0 : 0);
+  return 128 + (signal ? constants.signals[signal] ?? 0 : 0);
 }

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import type { V1ContainerState, V1ContainerStatus, V1Pod, V1PodCondition, V1PodStatus } from '@kubernetes/client-node';
 import type { ContainerRuntime, ContainerState, PodRuntime } from './state.js';
 
@@ -27,7 +28,7 @@ function containerState(s: ContainerState): V1ContainerState {
 }
 
 function signalNumber(signal: string): number {
-  return ({ SIGKILL: 9, SIGTERM: 15, SIGINT: 2 } as Record<string, number>)[signal] ?? 0;
+  return (constants.signals as Record<string, number>)[signal] ?? 0;
 }
 
 function containerStatus(c: ContainerRuntime): V1ContainerStatus {

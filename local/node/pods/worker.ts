@@ -70,7 +70,7 @@ export class PodWorker {
       sandbox: () => this.requireSandbox(),
       prepare: (container) => this.deps.prepare(this.pod, container, this.requireSandbox()),
       logDir: join(this.deps.logDir(pod), c.name),
-      workDir: this.deps.workDir(pod),
+      workDir: c.workingDir || this.deps.workDir(pod),
       terminationGraceMs: (pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000,
       onChange: () => this.deps.onChange(this),
     }, restartCount);
