@@ -10,7 +10,7 @@ export function kzero(args: string[], echo = true): Promise<{ code: number; outp
     let output = '';
     const take = (d: Buffer): void => {
       output += d.toString();
-      if (echo) process.stdout.write(d.toString().replace(/^/gm, '    | '));
+      if (echo) process.stdout.write(d.toString().replace(/^(?=.)/gm, '    | '));
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);

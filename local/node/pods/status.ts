@@ -89,10 +89,13 @@ export function podStatus(pod: V1Pod, rt: PodRuntime, now: number): V1PodStatus 
   const containersReady = notReady.length === 0 && !rt.sandboxError;
   const notReadyMsg = notReady.length ? `containers with unready status: [${notReady.join(' ')}]` : undefined;
   const pendingInit = rt.initContainers.filter((c) => !(c.state.kind === 'terminated' && c.state.exitCode === 0)).map((c) => c.name);
+  // A pod that has run to completion is not ready because it is done, not because something is wrong.
+  const completed = phase === 'Succeeded' || phase === 'Failed';
+  const notReadyReason = completed ? 'PodCompleted' : 'ContainersNotReady';
   const conditions: V1PodCondition[] = [
     condition('Initialized', initDone, prev, now, 'ContainersNotInitialized', `containers with incomplete status: [${pendingInit.join(' ')}]`),
-    condition('Ready', containersReady && phase === 'Running', prev, now, 'ContainersNotReady', notReadyMsg ?? rt.sandboxError),
-    condition('ContainersReady', containersReady, prev, now, 'ContainersNotReady', notReadyMsg ?? rt.sandboxError),
+    condition('Ready', containersReady && phase === 'Running', prev, now, notReadyReason, completed ? undefined : notReadyMsg ?? rt.sandboxError),
+    condition('ContainersReady', containersReady, prev, now, notReadyReason, completed ? undefined : notReadyMsg ?? rt.sandboxError),
     condition('PodScheduled', true, prev, now),
   ];
   return {
