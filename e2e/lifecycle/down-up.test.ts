@@ -54,4 +54,12 @@ describe('kzero down and up', function () {
     expect(pod.status?.containerStatuses?.[0]?.state?.running).to.not.equal(undefined);
     await kubectl(['delete', 'namespace', namespace, '--wait=false']);
   });
+
+  it('a second up reuses what runs and starts nothing', async () => {
+    const before = await processesMatching(config.binDir);
+    const { code, output } = await kzero(['up']);
+    expect(code, output).to.equal(0);
+    expect(output).to.not.contain('starting');
+    expect(await processesMatching(config.binDir)).to.deep.equal(before);
+  });
 });

@@ -39,19 +39,32 @@ export async function up(config: LocalClusterConfig, say: Say): Promise<KubeConf
     'kube-apiserver': () => healthy(`${apiserverUrl(config)}/readyz`, { ca }),
     'kube-controller-manager': () => healthy('https://127.0.0.1:10257/healthz', { insecure: true }),
     'kube-scheduler': () => healthy('https://127.0.0.1:10259/healthz', { insecure: true }),
+    'node-agent': () => healthy(`https://${config.bridgeIp}:${config.kubeletPort}/healthz`, { ca }),
   };
-  for (const component of components(config, NODE_MAIN)) {
-    await ensureRunning(config, component, say);
-    const ready = readiness[component.name];
-    if (ready) await waitFor(`${component.name} to be healthy (log: ${logOf(config, component.name)})`, ready, { timeoutMs: 60_000, intervalMs: 100 });
+  const all = components(config, NODE_MAIN);
+  // Two waves, each started at once: etcd with the API server (which retries etcd until it answers), then
+  // everything that talks to the API server.
+  const waves = [all.filter((c) => c.name === 'etcd' || c.name === 'kube-apiserver'), all.filter((c) => c.name !== 'etcd' && c.name !== 'kube-apiserver')];
+  let agentStarted = 0;
+  for (const wave of waves) {
+    for (const component of wave) {
+      if ((await ensureRunning(config, component, say)) && component.name === 'node-agent') agentStarted = Date.now();
+    }
+    await Promise.all(wave.map((component) => {
+      const ready = readiness[component.name];
+      return ready && waitFor(`${component.name} to be healthy (log: ${logOf(config, component.name)})`, ready, { timeoutMs: 60_000, intervalMs: 100 });
+    }));
   }
 
   const kc = loadKubeConfig(join(config.home, 'kubeconfig'));
   const core = kc.makeApiClient(CoreV1Api);
+  // The Node's Ready in etcd may be stale from before a restart: wait for a heartbeat from this agent.
+  const since = Math.floor(agentStarted / 1000) * 1000;
   await waitFor(`node ${config.nodeName} to be Ready (log: ${logOf(config, 'node-agent')})`, async () => {
     const node = await core.readNode({ name: config.nodeName });
-    return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 200 });
+    const ready = node.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
+    return ready && new Date(ready.lastHeartbeatTime ?? 0).getTime() >= since ? true : undefined;
+  }, { timeoutMs: 60_000, intervalMs: 100 });
   // Pods are admitted only once their namespace's default service account has its token.
   await waitFor('the default service account token', async () => {
     const sa = await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
@@ -60,14 +73,16 @@ export async function up(config: LocalClusterConfig, say: Say): Promise<KubeConf
   return kc;
 }
 
-async function ensureRunning(config: LocalClusterConfig, component: Component, say: Say): Promise<void> {
-  if (await readDaemon(config.dirs.run, component.name)) return;
+/** Starts the component unless it runs; true if it was started. */
+async function ensureRunning(config: LocalClusterConfig, component: Component, say: Say): Promise<boolean> {
+  if (await readDaemon(config.dirs.run, component.name)) return false;
   const port = portOf(config, component.name);
   if (port !== undefined && (await portInUse(port))) {
     throw new Error(`${component.name}: port ${port} is taken by a process kzero did not start; stop it or set the port (see README)`);
   }
   say(`starting ${component.name}`);
   await startDaemon({ name: component.name, argv: component.argv, runDir: config.dirs.run, logDir: config.dirs.logs });
+  return true;
 }
 
 function portOf(config: LocalClusterConfig, name: string): number | undefined {

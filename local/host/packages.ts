@@ -5,11 +5,10 @@ export const RUNTIME_PACKAGES = ['etcd-server', 'iproute2', 'openssl', 'util-lin
 
 /** Installs whichever of `packages` are missing, with apt-get (as root); prints what it does. */
 export async function ensureDebianPackages(packages: readonly string[], say: (line: string) => void): Promise<void> {
-  const missing: string[] = [];
-  for (const p of packages) {
-    const r = await run('dpkg-query', ['-W', '-f=${Status}', p]);
-    if (r.code !== 0 || !r.stdout.includes('install ok installed')) missing.push(p);
-  }
+  // One dpkg-query for all: it prints a line per known package, and nothing for unknown ones.
+  const r = await run('dpkg-query', ['-W', '-f=${Package} ${Status}\n', ...packages]);
+  const installed = new Set(r.stdout.split('\n').filter((l) => l.endsWith('install ok installed')).map((l) => l.split(' ')[0]));
+  const missing = packages.filter((p) => !installed.has(p));
   if (missing.length === 0) return;
   requireRoot(`installing Debian packages (${missing.join(', ')})`);
   say(`installing Debian packages: ${missing.join(', ')}`);
