@@ -89,6 +89,10 @@ export class ConditionManager {
   }
 }
 
+export function findCondition(status: Status | undefined, type: string): Condition | undefined {
+  return status?.conditions?.find((c) => c.type === type);
+}
+
 export function conditionStatus(status: Status | undefined, type: string): ConditionStatus | undefined {
-  return status?.conditions?.find((c) => c.type === type)?.status;
+  return findCondition(status, type)?.status;
 }

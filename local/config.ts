@@ -22,6 +22,8 @@ export interface LocalClusterConfig {
 }
 
 const KUBERNETES_VERSION = '1.20.2';
+// Bumped when the build itself changes (patches), so that a stale cache is rebuilt.
+const BUILD_REVISION = 'kzero2';
 
 export function localClusterConfig(env: NodeJS.ProcessEnv = process.env): LocalClusterConfig {
   const home = env.KZERO_HOME || kzeroHome();
@@ -33,7 +35,7 @@ export function localClusterConfig(env: NodeJS.ProcessEnv = process.env): LocalC
   return Object.freeze({
     home,
     kubernetesVersion: KUBERNETES_VERSION,
-    binDir: env.KZERO_KUBE_BIN || join(kzeroCache(), `kubernetes-${KUBERNETES_VERSION}`),
+    binDir: env.KZERO_KUBE_BIN || join(kzeroCache(), `kubernetes-${KUBERNETES_VERSION}-${BUILD_REVISION}`),
     nodeName: env.KZERO_NODE_NAME || 'kzero-node',
     podCidr: `${prefix}.0.0/16`,
     bridgeName: 'kzero0',

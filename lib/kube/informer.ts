@@ -1,6 +1,7 @@
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { collectionPath, type ResourceClient } from './rest.js';
 
 export interface InformerOptions<T extends KubernetesObject> {
   kubeConfig: KubeConfig;
@@ -109,4 +110,22 @@ export class Informer<T extends KubernetesObject> {
     };
     this.resyncTimer = this.opts.clock.after(every, tick);
   }
+}
+
+/** An informer over any resource type, listed through the REST client. */
+export function informerFor<T extends KubernetesObject>(
+  kubeConfig: KubeConfig,
+  client: ResourceClient<T>,
+  opts: { namespace?: string; labelSelector?: string; clock: Clock; log: Logger; resyncMs?: number },
+): Informer<T> {
+  const query = opts.labelSelector ? { labelSelector: opts.labelSelector } : {};
+  return new Informer<T>({
+    kubeConfig,
+    path: collectionPath(client.type, opts.namespace),
+    list: () => client.list(opts.namespace, query),
+    clock: opts.clock,
+    log: opts.log,
+    ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
+    ...(opts.resyncMs ? { resyncMs: opts.resyncMs } : {}),
+  });
 }

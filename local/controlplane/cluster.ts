@@ -14,6 +14,7 @@ import { deleteNetns, listKzeroNetns } from '../net/netns.js';
 import { loadKubeConfig } from '../../lib/kube/client.js';
 import { components, type Component } from './components.js';
 import { readDaemon, startDaemon, stopDaemon } from './daemon.js';
+import { CONTROLLER_METRICS_PORT, installKzero, kzeroComponents, WEBHOOK_PORT } from './kzero.js';
 import { healthy } from './health.js';
 
 // The node agent's entry point, compiled beside this file's folder.
@@ -29,7 +30,9 @@ export async function up(config: LocalClusterConfig, say: Say): Promise<KubeConf
   requireRoot('the local cluster (network namespaces, a bridge, apt-get)');
   await ensureDebianPackages(RUNTIME_PACKAGES, say);
   await ensureKubernetesBinaries(config.binDir, say);
-  await ensurePki(config);
+  const { tokensChanged } = await ensurePki(config);
+  // The API server reads its token file only at start: new identities need a restart.
+  if (tokensChanged && (await stopDaemon(config.dirs.run, 'kube-apiserver'))) say('restarting kube-apiserver for new component identities');
   await writeKubeconfigs(config);
   await ensureBridge(config.bridgeName, config.bridgeIp);
   const ca = await readFile(join(config.dirs.pki, 'ca.crt'));
@@ -70,7 +73,24 @@ export async function up(config: LocalClusterConfig, say: Say): Promise<KubeConf
     const sa = await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
     return (sa.secrets?.length ?? 0) > 0 ? true : undefined;
   }, { timeoutMs: 60_000, intervalMs: 200 });
+
+  await installKzero(config);
+  const kzeroReady: Record<string, () => Promise<true | undefined>> = {
+    'kzero-webhook': () => healthy(`https://${config.bridgeIp}:${WEBHOOK_PORT}/healthz`, { ca }),
+    'kzero-controller-0': () => healthy(`http://127.0.0.1:${CONTROLLER_METRICS_PORT}/readyz`),
+  };
+  const kzero = kzeroComponents(config);
+  for (const component of kzero) await ensureRunning(config, component, say);
+  await Promise.all(kzero.map((component) => {
+    const ready = kzeroReady[component.name];
+    return ready && waitFor(`${component.name} to be ready (log: ${logOf(config, component.name)})`, ready, { timeoutMs: 60_000, intervalMs: 100 });
+  }));
   return kc;
+}
+
+/** Every host process of the local cluster, in start order. */
+function allComponents(config: LocalClusterConfig): Component[] {
+  return [...components(config, NODE_MAIN), ...kzeroComponents(config)];
 }
 
 /** Starts the component unless it runs; true if it was started. */
@@ -86,7 +106,7 @@ async function ensureRunning(config: LocalClusterConfig, component: Component, s
 }
 
 function portOf(config: LocalClusterConfig, name: string): number | undefined {
-  return ({ etcd: config.etcdClientPort, 'kube-apiserver': config.apiserverPort, 'node-agent': config.kubeletPort } as Record<string, number>)[name];
+  return ({ etcd: config.etcdClientPort, 'kube-apiserver': config.apiserverPort, 'node-agent': config.kubeletPort, 'kzero-controller-0': CONTROLLER_METRICS_PORT } as Record<string, number>)[name];
 }
 
 function portInUse(port: number): Promise<boolean> {
@@ -105,8 +125,8 @@ const logOf = (config: LocalClusterConfig, name: string): string => join(config.
  */
 export async function down(config: LocalClusterConfig, say: Say, purge = false): Promise<void> {
   requireRoot('stopping the local cluster');
-  const all = components(config, NODE_MAIN).reverse();
-  // The node agent first, so that it does not restart the pods we are about to kill.
+  const all = allComponents(config).reverse();
+  // kzero first, then the node agent, so that nothing restarts the pods we are about to kill.
   for (const c of all) {
     if (await stopDaemon(config.dirs.run, c.name)) say(`stopped ${c.name}`);
   }
@@ -129,7 +149,7 @@ export interface ComponentStatus {
 
 export async function status(config: LocalClusterConfig): Promise<ComponentStatus[]> {
   const out: ComponentStatus[] = [];
-  for (const c of components(config, NODE_MAIN)) {
+  for (const c of allComponents(config)) {
     const record = await readDaemon(config.dirs.run, c.name);
     out.push({ name: c.name, running: record !== undefined, log: logOf(config, c.name), ...(record ? { pid: record.pid } : {}) });
   }

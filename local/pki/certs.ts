@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, writeFile, chmod } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mustRun } from '../host/run.js';
 import type { LocalClusterConfig } from '../config.js';
@@ -27,6 +27,7 @@ export function certRequests(config: LocalClusterConfig): CertRequest[] {
     },
     { file: 'apiserver-kubelet-client', commonName: 'kube-apiserver-kubelet-client', organization: 'system:masters', usage: 'client' },
     { file: 'kubelet', commonName: `system:node:${config.nodeName}`, usage: 'server', dnsNames: [config.nodeName, 'localhost'], ips: [config.bridgeIp, '127.0.0.1'] },
+    { file: 'webhook', commonName: 'kzero-webhook', usage: 'server', dnsNames: ['kzero-webhook.kzero-system.svc', 'localhost'], ips: [config.bridgeIp, '127.0.0.1'] },
   ];
 }
 
@@ -55,7 +56,7 @@ const exists = (p: string): Promise<boolean> => access(p).then(() => true, () =>
  * Creates the CA, the leaf certificates, the service-account key pair and the static tokens, once.
  * Keys are EC P-256 (fast to make), files are 0600.
  */
-export async function ensurePki(config: LocalClusterConfig): Promise<void> {
+export async function ensurePki(config: LocalClusterConfig): Promise<{ tokensChanged: boolean }> {
   const dir = config.dirs.pki;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const ca = join(dir, 'ca');
@@ -80,8 +81,9 @@ export async function ensurePki(config: LocalClusterConfig): Promise<void> {
     await mustRun('openssl', ['genrsa', '-out', `${sa}.key`, '2048']);
     await mustRun('openssl', ['rsa', '-in', `${sa}.key`, '-pubout', '-out', `${sa}.pub`]);
   }
-  await ensureTokens(dir, config);
+  const tokensChanged = await ensureTokens(dir, config);
   await mustRun('sh', ['-c', `chmod 600 '${dir}'/*.key`]);
+  return { tokensChanged };
 }
 
 /** Identities that authenticate with a static bearer token (kube-apiserver --token-auth-file). */
@@ -98,16 +100,26 @@ export function tokenIdentities(config: LocalClusterConfig): TokenIdentity[] {
     { kubeconfig: 'pki/controller-manager.kubeconfig', user: 'system:kube-controller-manager', groups: [] },
     { kubeconfig: 'pki/scheduler.kubeconfig', user: 'system:kube-scheduler', groups: [] },
     { kubeconfig: 'pki/node.kubeconfig', user: `system:node:${config.nodeName}`, groups: ['system:nodes'] },
+    // kzero's components, as host processes, use their ServiceAccounts' names: manifests/core's RBAC applies.
+    ...['controller', 'webhook', 'autoscaler', 'activator'].map((c) => ({
+      kubeconfig: `pki/${c}.kubeconfig`,
+      user: `system:serviceaccount:kzero-system:kzero-${c}`,
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:kzero-system'],
+    })),
   ];
 }
 
-async function ensureTokens(dir: string, config: LocalClusterConfig): Promise<void> {
+/** Gives every identity a token, keeping existing ones; true if the file changed (the API server reads it at start). */
+async function ensureTokens(dir: string, config: LocalClusterConfig): Promise<boolean> {
   const file = join(dir, 'tokens.csv');
-  if (await exists(file)) return;
-  const lines = tokenIdentities(config).map((id) => {
+  const existing = (await exists(file)) ? await readFile(file, 'utf8') : '';
+  const known = new Set(existing.split('\n').map((l) => l.split(',')[1]).filter(Boolean));
+  const added = tokenIdentities(config).filter((id) => !known.has(id.user)).map((id) => {
     const token = randomBytes(24).toString('hex');
-    return `${token},${id.user},${id.user},"${id.groups.join(',')}"`;
+    return `${token},${id.user},${id.user},"${id.groups.join(',')}"\n`;
   });
-  await writeFile(file, lines.join('\n') + '\n', { mode: 0o600 });
+  if (added.length === 0) return false;
+  await writeFile(file, existing + added.join(''), { mode: 0o600 });
   await chmod(file, 0o600);
+  return true;
 }

@@ -1,0 +1,160 @@
+// Control-plane benchmark: how fast Services become Ready, with and without pods, and how 1,000 Services
+// scale with the number of shards. Run against the local cluster (`kzero up` first), as root:
+//   npm run bench:control-plane              (all parts)
+//   npm run bench:control-plane -- rate      (5/s for 60 s, initial-scale 0)
+//   npm run bench:control-plane -- shards    (1,000 Services with 1, 2, 4 shards)
+//   npm run bench:control-plane -- pods      (1/s for 30 s, with pods)
+// Each part uses its own namespace and shard ids, deleted afterwards; the local shard-0 controller is not
+// involved (the bench's Services carry the bench's shard labels).
+import { KzeroLabels } from '../api/serving/labels.js';
+import { findCondition } from '../api/conditions.js';
+import type { Service } from '../api/serving/v1/types.js';
+import { realClock } from '../lib/clock.js';
+import { createLogger } from '../lib/log.js';
+import { informerFor } from '../lib/kube/informer.js';
+import { config, kc, kubectl } from '../e2e/support/cluster.js';
+import { serving } from '../e2e/support/serving.js';
+import { ShardController } from '../e2e/support/controllers.js';
+import { readDaemon } from '../local/controlplane/daemon.js';
+import { cpuSeconds, percentile } from './stats.js';
+
+const log = createLogger('bench', { level: 'warn' });
+
+function service(ns: string, name: string, shard: string, initialScale?: number): Service {
+  return {
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: { name, namespace: ns, labels: { [KzeroLabels.shard]: shard } },
+    spec: {
+      template: {
+        ...(initialScale === undefined ? {} : { metadata: { annotations: { 'autoscaling.knative.dev/initial-scale': String(initialScale) } } }),
+        spec: { containers: [{ name: 'user-container', image: 'ghcr.io/knative/helloworld-go' }] },
+      },
+    },
+  };
+}
+
+/** Watches a namespace's Services and records when each is first Ready for its latest generation. */
+async function readyTracker(ns: string): Promise<{ readyAt: Map<string, number>; stop: () => Promise<void> }> {
+  const readyAt = new Map<string, number>();
+  const inf = informerFor(kc, serving.service, { namespace: ns, clock: realClock, log });
+  const seen = (s: Service): void => {
+    const name = s.metadata.name ?? '';
+    if (!readyAt.has(name) && s.status?.observedGeneration === s.metadata.generation && findCondition(s.status, 'Ready')?.status === 'True') readyAt.set(name, performance.now());
+  };
+  inf.on({ add: seen, update: seen });
+  await inf.start();
+  return { readyAt, stop: () => inf.stop() };
+}
+
+async function waitUntil(what: string, done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function withNamespace<T>(name: string, fn: (ns: string) => Promise<T>): Promise<T> {
+  await kubectl(['create', 'namespace', name]);
+  try {
+    return await fn(name);
+  } finally {
+    await kubectl(['delete', 'namespace', name, '--wait=false']);
+  }
+}
+
+async function setAllowZeroInitialScale(on: boolean): Promise<void> {
+  await kubectl(['patch', 'configmap', 'config-autoscaler', '-n', 'kzero-system', '--type=merge', '-p', JSON.stringify({ data: { 'allow-zero-initial-scale': String(on) } })]);
+  // The webhook must have seen it before the first Service is admitted.
+  await new Promise((r) => setTimeout(r, 2000));
+}
+
+/** Creates Services at `perSecond` for `seconds`; create-to-Ready latency per Service. */
+async function rate(label: string, perSecond: number, seconds: number, initialScale: number | undefined, timeoutMs: number): Promise<void> {
+  const shard = `bench-${label}`;
+  const ctl = new ShardController(shard);
+  try {
+    await withNamespace(`bench-${label}`, async (ns) => {
+      const tracker = await readyTracker(ns);
+      const createdAt = new Map<string, number>();
+      const total = perSecond * seconds;
+      const start = performance.now();
+      const creates: Array<Promise<unknown>> = [];
+      for (let i = 0; i < total; i++) {
+        const due = start + (i * 1000) / perSecond;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const name = `s-${i}`;
+        createdAt.set(name, performance.now());
+        creates.push(serving.service.create(service(ns, name, shard, initialScale)));
+      }
+      await Promise.all(creates);
+      await waitUntil(`${total} Services Ready`, () => tracker.readyAt.size >= total, timeoutMs);
+      await tracker.stop();
+      const latencies = [...createdAt].map(([name, t]) => (tracker.readyAt.get(name)! - t) / 1000);
+      console.log(JSON.stringify({ bench: `create-to-ready-${label}`, services: total, perSecond, initialScale: initialScale ?? 1, p50Seconds: +percentile(latencies, 50).toFixed(3), p95Seconds: +percentile(latencies, 95).toFixed(3), maxSeconds: +percentile(latencies, 100).toFixed(3) }));
+    });
+  } finally {
+    await ctl.kill('SIGTERM');
+  }
+}
+
+/** 1,000 Services (initial-scale 0) created as fast as the API server takes them; time until all are Ready. */
+async function shards(count: number, total = 1000): Promise<void> {
+  const ids = Array.from({ length: count }, (_, i) => `bench${count}-${i}`);
+  const ctls = ids.map((id) => new ShardController(id));
+  const pids = async (): Promise<Record<string, number>> => {
+    const out: Record<string, number> = {};
+    for (const name of ['kube-apiserver', 'etcd', 'kzero-webhook']) {
+      const d = await readDaemon(config.dirs.run, name);
+      if (d) out[name] = d.pid;
+    }
+    ctls.forEach((c, i) => c.child.pid && (out[`controller-${i}`] = c.child.pid));
+    return out;
+  };
+  try {
+    await withNamespace(`bench-shards-${count}`, async (ns) => {
+      const tracker = await readyTracker(ns);
+      const procs = await pids();
+      const cpu0 = Object.fromEntries(await Promise.all(Object.entries(procs).map(async ([k, pid]) => [k, await cpuSeconds(pid)] as const)));
+      const start = performance.now();
+      let next = 0;
+      // 32 creates in flight: enough to keep the API server busy without queueing in the client.
+      await Promise.all(Array.from({ length: 32 }, async () => {
+        while (next < total) {
+          const i = next++;
+          await serving.service.create(service(ns, `s-${i}`, ids[i % count]!, 0));
+        }
+      }));
+      const created = (performance.now() - start) / 1000;
+      await waitUntil(`${total} Services Ready`, () => tracker.readyAt.size >= total, 600_000);
+      const elapsed = (Math.max(...tracker.readyAt.values()) - start) / 1000;
+      await tracker.stop();
+      const cpu: Record<string, number> = {};
+      for (const [k, pid] of Object.entries(procs)) cpu[k] = +((await cpuSeconds(pid)) - cpu0[k]!).toFixed(1);
+      console.log(JSON.stringify({ bench: 'services-ready', shards: count, services: total, allCreatedSeconds: +created.toFixed(1), allReadySeconds: +elapsed.toFixed(1), cpuSeconds: cpu }));
+    });
+  } finally {
+    await Promise.all(ctls.map((c) => c.kill('SIGTERM')));
+  }
+}
+
+async function main(): Promise<void> {
+  const parts = process.argv.slice(2);
+  const want = (p: string): boolean => parts.length === 0 || parts.includes(p);
+  if (want('rate') || want('shards')) await setAllowZeroInitialScale(true);
+  try {
+    if (want('rate')) await rate('zero', 5, 60, 0, 300_000);
+    if (want('shards')) for (const n of [1, 2, 4]) await shards(n);
+  } finally {
+    if (want('rate') || want('shards')) await setAllowZeroInitialScale(false);
+  }
+  if (want('pods')) await rate('pods', 1, 30, undefined, 300_000);
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

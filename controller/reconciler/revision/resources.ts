@@ -1,0 +1,114 @@
+import type { V1Container, V1Deployment, V1EnvVar, V1PodSpec } from '@kubernetes/client-node';
+import { KZERO_API_VERSION, type PodAutoscaler } from '../../../api/kzero/v1alpha1/types.js';
+import { ServingLabels } from '../../../api/serving/labels.js';
+import { SERVING_API_VERSION, type Revision } from '../../../api/serving/v1/types.js';
+import { inheritedAnnotations, ownerRef } from '../meta.js';
+import { deploymentName, podAutoscalerName } from '../names.js';
+
+// A Revision's desired Deployment and PodAutoscaler (pure), as Knative's revision/resources.
+
+export const DEFAULT_USER_PORT = 8080;
+const AUTOSCALING_PREFIX = 'autoscaling.knative.dev/';
+
+export interface DeploymentOptions {
+  replicas: number;
+  progressDeadlineSeconds: number;
+}
+
+/** Labels every child of the Revision (and its pods) carries; the selector uses the Revision's UID. */
+export function revisionChildLabels(rev: Revision): Record<string, string> {
+  return { ...(rev.metadata.labels ?? {}), [ServingLabels.revision]: rev.metadata.name ?? '', [ServingLabels.revisionUID]: rev.metadata.uid ?? '', app: rev.metadata.name ?? '' };
+}
+
+/** The container that serves traffic: the one with a port, else the only one. */
+export function servingContainerIndex(spec: V1PodSpec): number {
+  const i = spec.containers.findIndex((c) => (c.ports?.length ?? 0) > 0);
+  return i >= 0 ? i : 0;
+}
+
+export function userPort(rev: Revision): number {
+  const c = rev.spec.containers[servingContainerIndex(rev.spec)];
+  return c?.ports?.[0]?.containerPort || DEFAULT_USER_PORT;
+}
+
+function servingContainer(rev: Revision, c: V1Container): V1Container {
+  const port = userPort(rev);
+  const env: V1EnvVar[] = [
+    ...(c.env ?? []),
+    { name: 'PORT', value: String(port) },
+    { name: 'K_REVISION', value: rev.metadata.name ?? '' },
+    { name: 'K_CONFIGURATION', value: rev.metadata.labels?.[ServingLabels.configuration] ?? '' },
+    { name: 'K_SERVICE', value: rev.metadata.labels?.[ServingLabels.service] ?? '' },
+  ];
+  const probe = c.readinessProbe ?? {};
+  const handled = probe.httpGet || probe.exec || probe.grpc;
+  // Knative's default readiness is a TCP check of the user port; a probe without a port gets the user port.
+  const readinessProbe = handled
+    ? { ...probe, ...(probe.httpGet ? { httpGet: { ...probe.httpGet, port: probe.httpGet.port || port } } : {}) }
+    : { ...probe, tcpSocket: { ...(probe.tcpSocket ?? {}), port: probe.tcpSocket?.port || port }, periodSeconds: probe.periodSeconds || 1 };
+  delete (readinessProbe as { grpc?: unknown }).grpc;
+  return {
+    ...c,
+    ports: [{ name: c.ports?.[0]?.name || 'user-port', containerPort: port, protocol: 'TCP' }],
+    env,
+    readinessProbe,
+    terminationMessagePolicy: c.terminationMessagePolicy ?? 'FallbackToLogsOnError',
+  };
+}
+
+export function makePodSpec(rev: Revision): V1PodSpec {
+  const { containerConcurrency: _cc, timeoutSeconds, responseStartTimeoutSeconds: _rs, idleTimeoutSeconds: _it, ...pod } = structuredClone(rev.spec);
+  const serving = servingContainerIndex(rev.spec);
+  return {
+    ...pod,
+    containers: pod.containers.map((c, i) => (i === serving ? servingContainer(rev, c) : c)),
+    enableServiceLinks: pod.enableServiceLinks ?? false,
+    // A request may run for the revision's whole timeout: let it finish before the pod is killed.
+    terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds ?? timeoutSeconds ?? 300,
+  };
+}
+
+export function makeDeployment(rev: Revision, opts: DeploymentOptions): V1Deployment {
+  const labels = revisionChildLabels(rev);
+  const annotations = inheritedAnnotations(rev.metadata);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: deploymentName(rev),
+      namespace: rev.metadata.namespace,
+      labels,
+      annotations,
+      ownerReferences: [ownerRef(SERVING_API_VERSION, 'Revision', rev.metadata)],
+    },
+    spec: {
+      replicas: opts.replicas,
+      selector: { matchLabels: { [ServingLabels.revisionUID]: rev.metadata.uid ?? '' } },
+      progressDeadlineSeconds: opts.progressDeadlineSeconds,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
+      template: { metadata: { labels, annotations }, spec: makePodSpec(rev) },
+    },
+  };
+}
+
+export function makePodAutoscaler(rev: Revision): PodAutoscaler {
+  const annotations: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rev.metadata.annotations ?? {})) if (k.startsWith(AUTOSCALING_PREFIX)) annotations[k] = v;
+  return {
+    apiVersion: KZERO_API_VERSION,
+    kind: 'PodAutoscaler',
+    metadata: {
+      name: podAutoscalerName(rev),
+      namespace: rev.metadata.namespace,
+      labels: revisionChildLabels(rev),
+      annotations,
+      ownerReferences: [ownerRef(SERVING_API_VERSION, 'Revision', rev.metadata)],
+    },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName(rev) },
+      containerConcurrency: rev.spec.containerConcurrency ?? 0,
+      protocolType: 'http1',
+      reachability: rev.metadata.labels?.[ServingLabels.routingState] === 'reserve' ? 'Unreachable' : 'Reachable',
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { isDeepStrictEqual } from 'node:util';
+import type { Clock } from '../../lib/clock.js';
+import { messageOf } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
+import { isConflict, isNotFound } from '../../lib/kube/client.js';
+import type { ResourceClient } from '../../lib/kube/rest.js';
+import type { Status } from '../../api/serving/v1/types.js';
+import { PermanentError, type ReconcileResult } from './errors.js';
+import type { EventRecorder } from './events.js';
+import type { ControllerMetrics } from './metrics.js';
+import { WorkQueue } from './workqueue.js';
+
+export type Reconcilable = KubernetesObject & { status?: Status };
+
+/** What one kind implements: bring the world in line with `obj` and set `obj.status` (obj is a copy). */
+export interface KindReconciler<T extends Reconcilable> {
+  readonly kind: string;
+  reconcile(obj: T, now: Date): Promise<ReconcileResult | void>;
+}
+
+export interface Lister<T> {
+  get(name: string, namespace?: string): T | undefined;
+}
+
+export interface DriverDeps<T extends Reconcilable> {
+  reconciler: KindReconciler<T>;
+  lister: Lister<T>;
+  client: ResourceClient<T>;
+  clock: Clock;
+  log: Logger;
+  events: EventRecorder;
+  metrics: ControllerMetrics;
+  workers: number;
+}
+
+export const keyOf = (obj: KubernetesObject): string => `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+
+/**
+ * The reconcile loop every kind shares: key from the queue, object from the informer cache, the kind's
+ * reconcile on a copy, then the status written only if it changed (re-read and retried on conflict), errors
+ * turned into Warning events and retries with back-off. Level-triggered: a key means "look again", never
+ * "this changed".
+ */
+export class Controller<T extends Reconcilable> {
+  readonly queue: WorkQueue;
+  private stopped = false;
+
+  constructor(private readonly deps: DriverDeps<T>) {
+    this.queue = new WorkQueue(deps.clock);
+  }
+
+  get kind(): string {
+    return this.deps.reconciler.kind;
+  }
+
+  enqueue(obj: KubernetesObject): void {
+    this.enqueueKey(keyOf(obj));
+  }
+
+  enqueueKey(key: string): void {
+    this.queue.add(key);
+    this.deps.metrics.queueDepth.set({ kind: this.kind }, this.queue.depth);
+  }
+
+  start(): void {
+    for (let i = 0; i < this.deps.workers; i++) void this.work();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue.shutDown();
+  }
+
+  private async work(): Promise<void> {
+    while (!this.stopped) {
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      this.deps.metrics.queueDepth.set({ kind: this.kind }, this.queue.depth);
+      try {
+        await this.process(key);
+      } finally {
+        this.queue.done(key);
+      }
+    }
+  }
+
+  /** Reconciles one key now (also used by tests). */
+  async process(key: string): Promise<void> {
+    const [namespace = '', name = ''] = key.split('/');
+    const current = this.deps.lister.get(name, namespace || undefined);
+    if (!current) {
+      this.queue.forget(key); // deleted; owner references let the garbage collector take the children
+      return;
+    }
+    const log = this.deps.log.with({ kind: this.kind, object: key });
+    const started = this.deps.clock.now();
+    const draft = structuredClone(current);
+    let result: ReconcileResult | void = undefined;
+    let failure: unknown;
+    try {
+      result = await this.deps.reconciler.reconcile(draft, new Date(started));
+    } catch (err) {
+      failure = err;
+    }
+    try {
+      // Status is written even when reconcile failed: it says why.
+      if (!isDeepStrictEqual(current.status, draft.status)) await this.writeStatus(current, draft);
+    } catch (err) {
+      failure ??= err;
+    }
+    const seconds = (this.deps.clock.now() - started) / 1000;
+    this.deps.metrics.reconcileSeconds.observe({ kind: this.kind }, seconds);
+    if (failure === undefined) {
+      this.deps.metrics.reconciles.inc({ kind: this.kind, result: 'success' });
+      this.queue.forget(key);
+      if (result?.requeueAfterMs) this.queue.addAfter(key, result.requeueAfterMs);
+      return;
+    }
+    if (isConflict(failure)) {
+      // Someone else (another replica, a user) changed what we read: look again soon, quietly.
+      this.deps.metrics.reconciles.inc({ kind: this.kind, result: 'conflict' });
+      this.queue.addRateLimited(key);
+      return;
+    }
+    const permanent = failure instanceof PermanentError;
+    this.deps.metrics.reconciles.inc({ kind: this.kind, result: permanent ? 'permanent_error' : 'error' });
+    log.warn('reconcile failed', { error: failure, permanent, retries: this.queue.retries(key) });
+    this.deps.events.event(current, 'Warning', permanent ? (failure as PermanentError).reason : 'InternalError', messageOf(failure));
+    if (permanent) this.queue.forget(key);
+    else this.queue.addRateLimited(key);
+  }
+
+  private async writeStatus(current: T, draft: T): Promise<void> {
+    let base = current;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.deps.client.updateStatus({ ...base, status: draft.status });
+        return;
+      } catch (err) {
+        if (!isConflict(err) || attempt >= 4) throw err;
+      }
+      // Our copy is stale: take the latest and put our status on it. If its spec moved on, the status we
+      // computed still carries the old observedGeneration, and the update event reconciles it again.
+      try {
+        base = await this.deps.client.get(current.metadata?.namespace, current.metadata?.name ?? '');
+      } catch (err) {
+        if (isNotFound(err)) return;
+        throw err;
+      }
+      if (isDeepStrictEqual(base.status, draft.status)) return;
+    }
+  }
+}
