@@ -60,7 +60,8 @@ async function withNamespace<T>(name: string, fn: (ns: string) => Promise<T>): P
   try {
     return await fn(name);
   } finally {
-    await kubectl(['delete', 'namespace', name, '--wait=false']);
+    // Wait for the namespace to be gone: its cascade of deletions would load the next part's API server.
+    await kubectl(['delete', 'namespace', name, '--wait=true', '--timeout=900s']);
   }
 }
 
@@ -106,7 +107,7 @@ async function shards(count: number, total = 1000): Promise<void> {
   const ctls = ids.map((id) => new ShardController(id));
   const pids = async (): Promise<Record<string, number>> => {
     const out: Record<string, number> = {};
-    for (const name of ['kube-apiserver', 'etcd', 'kzero-webhook']) {
+    for (const name of ['kube-apiserver', 'etcd', 'kube-controller-manager', 'kzero-webhook']) {
       const d = await readDaemon(config.dirs.run, name);
       if (d) out[name] = d.pid;
     }

@@ -34,6 +34,8 @@ export async function ensureChild<T extends WithSpec>(opts: {
   client: ResourceClient<T>;
   events: EventRecorder;
   upToDate?: (existing: T, desired: T) => boolean;
+  /** Whether creating the child is worth a Normal event on the owner (one API write per event). */
+  announce?: boolean;
 }): Promise<ChildOutcome<T>> {
   const { desired, owner } = opts;
   const name = desired.metadata?.name ?? '';
@@ -42,7 +44,7 @@ export async function ensureChild<T extends WithSpec>(opts: {
   if (!existing) {
     try {
       const created = await opts.client.create(desired);
-      opts.events.event(owner, 'Normal', 'Created', `Created ${opts.client.type.kind} "${name}"`);
+      if (opts.announce !== false) opts.events.event(owner, 'Normal', 'Created', `Created ${opts.client.type.kind} "${name}"`);
       return { kind: 'ok', obj: created };
     } catch (err) {
       if (!isConflict(err)) throw err;

@@ -131,24 +131,18 @@ export class Controller<T extends Reconcilable> {
     else this.queue.addRateLimited(key);
   }
 
+  /**
+   * Status is derived data, recomputed on every reconcile, so it is written with a merge patch and no
+   * resourceVersion precondition: a stale cache (our own last write not yet seen) costs no conflict and
+   * no re-read, and whatever a racing replica writes is corrected by the next reconcile.
+   */
   private async writeStatus(current: T, draft: T): Promise<void> {
-    let base = current;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.deps.client.updateStatus({ ...base, status: draft.status });
-        return;
-      } catch (err) {
-        if (!isConflict(err) || attempt >= 4) throw err;
-      }
-      // Our copy is stale: take the latest and put our status on it. If its spec moved on, the status we
-      // computed still carries the old observedGeneration, and the update event reconciles it again.
-      try {
-        base = await this.deps.client.get(current.metadata?.namespace, current.metadata?.name ?? '');
-      } catch (err) {
-        if (isNotFound(err)) return;
-        throw err;
-      }
-      if (isDeepStrictEqual(base.status, draft.status)) return;
+    const status: Record<string, unknown> = { ...(draft.status ?? {}) };
+    for (const key of Object.keys(current.status ?? {})) if (!(key in status) || status[key] === undefined) status[key] = null;
+    try {
+      await this.deps.client.patch(current.metadata?.namespace, current.metadata?.name ?? '', { status }, 'merge', 'status');
+    } catch (err) {
+      if (!isNotFound(err)) throw err; // deleted meanwhile: nothing to report on
     }
   }
 }

@@ -36,6 +36,8 @@ describe('kzero down and up', function () {
     expect(await processesMatching(config.dirs.etcd), 'etcd').to.deep.equal([]);
     expect(await processesMatching(config.binDir), 'kube-* binaries').to.deep.equal([]);
     expect(await processesMatching('local/node/main.js'), 'node agent').to.deep.equal([]);
+    expect(await processesMatching('controller/main.js'), 'kzero controller').to.deep.equal([]);
+    expect(await processesMatching('controller/webhook/main.js'), 'kzero webhook').to.deep.equal([]);
     expect(await processesMatching('local/images/apps/'), 'pod processes').to.deep.equal([]);
     expect(await listKzeroNetns(), 'network namespaces').to.deep.equal([]);
     expect(await linkExists(config.bridgeName), 'bridge').to.equal(false);

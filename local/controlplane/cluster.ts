@@ -101,7 +101,7 @@ async function ensureRunning(config: LocalClusterConfig, component: Component, s
     throw new Error(`${component.name}: port ${port} is taken by a process kzero did not start; stop it or set the port (see README)`);
   }
   say(`starting ${component.name}`);
-  await startDaemon({ name: component.name, argv: component.argv, runDir: config.dirs.run, logDir: config.dirs.logs });
+  await startDaemon({ name: component.name, argv: component.argv, runDir: config.dirs.run, logDir: config.dirs.logs, env: { ...process.env, ...component.env } });
   return true;
 }
 

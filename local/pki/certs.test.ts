@@ -63,7 +63,7 @@ describe('certs', () => {
       { name: 'custom pod prefix and node name', env: { KZERO_HOME: '/tmp/x', KZERO_POD_CIDR_PREFIX: '10.50', KZERO_NODE_NAME: 'n2' }, bridgeIp: '10.50.0.1', nodeName: 'n2' },
     ];
     for (const c of cases) {
-      it(`${c.name}: apiserver, kubelet client and kubelet serving certificates`, () => {
+      it(`${c.name}: apiserver, kubelet client, kubelet serving and webhook serving certificates`, () => {
         expect(certRequests(localClusterConfig(c.env))).to.deep.equal([
           {
             file: 'apiserver',
@@ -74,6 +74,7 @@ describe('certs', () => {
           },
           { file: 'apiserver-kubelet-client', commonName: 'kube-apiserver-kubelet-client', organization: 'system:masters', usage: 'client' },
           { file: 'kubelet', commonName: `system:node:${c.nodeName}`, usage: 'server', dnsNames: [c.nodeName, 'localhost'], ips: [c.bridgeIp, '127.0.0.1'] },
+          { file: 'webhook', commonName: 'kzero-webhook', usage: 'server', dnsNames: ['kzero-webhook.kzero-system.svc', 'localhost'], ips: [c.bridgeIp, '127.0.0.1'] },
         ]);
       });
     }
@@ -88,12 +89,17 @@ describe('certs', () => {
   });
 
   describe('tokenIdentities', () => {
-    it('admin, controller-manager, scheduler and the node', () => {
+    it('admin, controller-manager, scheduler, the node, and kzero\'s components as their ServiceAccounts', () => {
       expect(tokenIdentities(localClusterConfig({ KZERO_HOME: '/tmp/x', KZERO_NODE_NAME: 'n1' }))).to.deep.equal([
         { kubeconfig: 'kubeconfig', user: 'kzero-admin', groups: ['system:masters'] },
         { kubeconfig: 'pki/controller-manager.kubeconfig', user: 'system:kube-controller-manager', groups: [] },
         { kubeconfig: 'pki/scheduler.kubeconfig', user: 'system:kube-scheduler', groups: [] },
         { kubeconfig: 'pki/node.kubeconfig', user: 'system:node:n1', groups: ['system:nodes'] },
+        ...['controller', 'webhook', 'autoscaler', 'activator'].map((c) => ({
+          kubeconfig: `pki/${c}.kubeconfig`,
+          user: `system:serviceaccount:kzero-system:kzero-${c}`,
+          groups: ['system:serviceaccounts', 'system:serviceaccounts:kzero-system'],
+        })),
       ]);
     });
   });

@@ -41,10 +41,11 @@ export class RevisionReconciler implements KindReconciler<Revision> {
     // Replicas are set once, at creation; after that they belong to the autoscaler.
     const desired = makeDeployment(rev, { replicas: existing?.spec?.replicas ?? config.initialScale(rev), progressDeadlineSeconds: config.progressDeadlineSeconds });
     const dep = await ensureChild({
-      owner: rev, desired, ...this.deps.deployments, events: this.deps.events,
+      // As in Knative, a Revision's own plumbing is not announced with events: at 1,000s of Services they cost.
+      owner: rev, desired, ...this.deps.deployments, events: this.deps.events, announce: false,
       upToDate: (have, want) => isDerivative(want.spec?.template, have.spec?.template) && containsAll(have.metadata?.labels, want.metadata?.labels),
     });
-    const pa = await ensureChild({ owner: rev, desired: makePodAutoscaler(rev), ...this.deps.podAutoscalers, events: this.deps.events });
+    const pa = await ensureChild({ owner: rev, desired: makePodAutoscaler(rev), ...this.deps.podAutoscalers, events: this.deps.events, announce: false });
     if (dep.kind === 'notOwned') throw new Error(`Deployment "${dep.name}" exists and is not owned by Revision "${rev.metadata.name}"`);
     const pods = this.deps.pods.list(rev.metadata.namespace ?? '').filter((p) => p.metadata?.labels?.[ServingLabels.revisionUID] === rev.metadata.uid);
     revisionStatusFromChildren(rev, c, dep.obj, pa.kind === 'ok' ? pa.obj : undefined, pods);
