@@ -14,7 +14,7 @@ import { deleteNetns, listKzeroNetns } from '../net/netns.js';
 import { loadKubeConfig } from '../../lib/kube/client.js';
 import { components, type Component } from './components.js';
 import { readDaemon, startDaemon, stopDaemon } from './daemon.js';
-import { CONTROLLER_METRICS_PORT, installKzero, kzeroComponents, WEBHOOK_PORT } from './kzero.js';
+import { ACTIVATOR_ADMIN_PORT, ACTIVATOR_PORT, AUTOSCALER_PORT, CONTROLLER_METRICS_PORT, installKzero, kzeroComponents, WEBHOOK_PORT } from './kzero.js';
 import { healthy } from './health.js';
 
 // The node agent's entry point, compiled beside this file's folder.
@@ -78,6 +78,8 @@ export async function up(config: LocalClusterConfig, say: Say): Promise<KubeConf
   const kzeroReady: Record<string, () => Promise<true | undefined>> = {
     'kzero-webhook': () => healthy(`https://${config.bridgeIp}:${WEBHOOK_PORT}/healthz`, { ca }),
     'kzero-controller-0': () => healthy(`http://127.0.0.1:${CONTROLLER_METRICS_PORT}/readyz`),
+    'kzero-autoscaler-0': () => healthy(`http://${config.bridgeIp}:${AUTOSCALER_PORT}/healthz`),
+    'kzero-activator': () => healthy(`http://127.0.0.1:${ACTIVATOR_ADMIN_PORT}/readyz`),
   };
   const kzero = kzeroComponents(config);
   for (const component of kzero) await ensureRunning(config, component, say);
@@ -106,7 +108,7 @@ async function ensureRunning(config: LocalClusterConfig, component: Component, s
 }
 
 function portOf(config: LocalClusterConfig, name: string): number | undefined {
-  return ({ etcd: config.etcdClientPort, 'kube-apiserver': config.apiserverPort, 'node-agent': config.kubeletPort, 'kzero-controller-0': CONTROLLER_METRICS_PORT } as Record<string, number>)[name];
+  return ({ etcd: config.etcdClientPort, 'kube-apiserver': config.apiserverPort, 'node-agent': config.kubeletPort, 'kzero-controller-0': CONTROLLER_METRICS_PORT, 'kzero-activator': ACTIVATOR_PORT } as Record<string, number>)[name];
 }
 
 function portInUse(port: number): Promise<boolean> {

@@ -15,6 +15,20 @@ const DIST = fileURLToPath(new URL('../../', import.meta.url));
 
 export const WEBHOOK_PORT = 8443;
 export const CONTROLLER_METRICS_PORT = 9090;
+export const AUTOSCALER_PORT = 8099;
+export const ACTIVATOR_PORT = Number(process.env.KZERO_ACTIVATOR_PORT || 8080);
+export const ACTIVATOR_ADMIN_PORT = 9091;
+
+/**
+ * The shard autoscaler as the activator finds it: Service `autoscaler-<shard>` in kzero-system, its
+ * Endpoints pointing at the host process on the bridge address. Pure.
+ */
+export function autoscalerEndpoints(shard: string, ip: string): string {
+  const name = `autoscaler-${shard}`;
+  return stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'kzero-system', labels: { 'app.kubernetes.io/name': 'kzero', 'kzero.dev/shard': shard } }, spec: { ports: [{ name: 'http', port: AUTOSCALER_PORT, targetPort: AUTOSCALER_PORT }] } })
+    + '---\n'
+    + stringify({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: 'kzero-system' }, subsets: [{ addresses: [{ ip }], ports: [{ name: 'http', port: AUTOSCALER_PORT }] }] });
+}
 
 interface WebhookDoc {
   kind?: string;
@@ -39,8 +53,8 @@ export async function installKzero(config: LocalClusterConfig): Promise<void> {
   if (core.code !== 0) throw new Error(`kubectl apply -k manifests/core: ${core.stderr.trim()}`);
   const ca = await readFile(join(config.dirs.pki, 'ca.crt'), 'utf8');
   const webhooks = localWebhookConfigurations(await readFile(join(MANIFESTS, 'webhook.yaml'), 'utf8'), `https://${config.bridgeIp}:${WEBHOOK_PORT}`, ca);
-  const applied = await kubectl(config, ['apply', '-f', '-'], webhooks);
-  if (applied.code !== 0) throw new Error(`applying the local webhook configurations: ${applied.stderr.trim()}`);
+  const applied = await kubectl(config, ['apply', '-f', '-'], webhooks + '---\n' + autoscalerEndpoints('0', config.bridgeIp));
+  if (applied.code !== 0) throw new Error(`applying the local webhook configurations and autoscaler endpoints: ${applied.stderr.trim()}`);
 }
 
 export function kzeroComponents(c: LocalClusterConfig): Component[] {
@@ -56,6 +70,16 @@ export function kzeroComponents(c: LocalClusterConfig): Component[] {
       name: 'kzero-controller-0',
       argv: [process.execPath, join(DIST, 'controller/main.js'), `--kubeconfig=${pki('controller.kubeconfig')}`,
         '--shard=0', '--assign-shards', `--metrics-addr=127.0.0.1:${CONTROLLER_METRICS_PORT}`],
+    },
+    {
+      name: 'kzero-autoscaler-0',
+      argv: [process.execPath, join(DIST, 'autoscaler/main.js'), `--kubeconfig=${pki('autoscaler.kubeconfig')}`,
+        '--shard=0', `--listen=${c.bridgeIp}:${AUTOSCALER_PORT}`, `--token-file=${pki('internal-token')}`],
+    },
+    {
+      name: 'kzero-activator',
+      argv: [process.execPath, join(DIST, 'activator/main.js'), `--kubeconfig=${pki('activator.kubeconfig')}`,
+        `--listen=127.0.0.1:${ACTIVATOR_PORT}`, `--admin-addr=127.0.0.1:${ACTIVATOR_ADMIN_PORT}`, `--token-file=${pki('internal-token')}`],
     },
   ];
 }

@@ -82,6 +82,9 @@ export async function ensurePki(config: LocalClusterConfig): Promise<{ tokensCha
     await mustRun('openssl', ['rsa', '-in', `${sa}.key`, '-pubout', '-out', `${sa}.pub`]);
   }
   const tokensChanged = await ensureTokens(dir, config);
+  // The bearer token the activators and autoscalers share for their internal endpoints.
+  const internal = join(dir, 'internal-token');
+  if (!(await exists(internal))) await writeFile(internal, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
   await mustRun('sh', ['-c', `chmod 600 '${dir}'/*.key`]);
   return { tokensChanged };
 }

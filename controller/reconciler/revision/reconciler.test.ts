@@ -176,9 +176,9 @@ describe('revision/reconciler RevisionReconciler', () => {
   ];
   tableTest(rows, subject);
 
-  // BUG: controller/reconciler/revision/reconciler.ts:41-42 computes the desired replicas from the lister
+  // BUG: controller/reconciler/revision/reconciler.ts:40-42 computes the desired replicas from the lister
   // only. When the Deployment exists but the cache has not seen it yet (another replica, a restart), create
-  // fails with AlreadyExists, ensureChild (children.ts:50) reads it back and, if its template differs, updates
+  // fails with AlreadyExists, ensureChild (children.ts:51) reads it back and, if its template differs, updates
   // it with `replicas: config.initialScale(rev)`, overriding the autoscaler's scale (here 5 -> 2). Fix: take
   // replicas from the Deployment ensureChild compares against, e.g. give ensureChild a hook
   // `merge(existing, desired)` that the revision reconciler uses to copy existing.spec.replicas into desired.
@@ -196,7 +196,7 @@ describe('revision/reconciler RevisionReconciler', () => {
     }, subject);
   });
 
-  // BUG (latent): revisionChildLabels (controller/reconciler/revision/resources.ts:20) copies every Revision
+  // BUG (latent): revisionChildLabels (controller/reconciler/revision/resources.ts:19-21) copies every Revision
   // label into the Deployment's pod template, including serving.knative.dev/routingState, which
   // makePodAutoscaler (resources.ts:111) reads and which is meant to change over a Revision's life. A
   // routing-state change therefore changes the pod template and rolls every pod of the Revision. Knative's

@@ -149,7 +149,7 @@ describe('revision/resources', () => {
       });
     }
 
-    // BUG: controller/reconciler/revision/resources.ts:48 deletes `grpc` from every readiness probe, so a user's
+    // BUG: controller/reconciler/revision/resources.ts:49 deletes `grpc` from every readiness probe, so a user's
     // gRPC probe (which validation.ts:466 accepts) becomes a probe with no handler, and the API server rejects
     // the Deployment ("must specify a handler type"). Fix: drop the `delete ... grpc` line (kubelet runs gRPC
     // probes since Kubernetes 1.24), or replace the gRPC probe by a tcpSocket one on the same port.

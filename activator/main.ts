@@ -1,0 +1,128 @@
+// kzero's activator: the ingress. Routes by Host to a revision, proxies warm requests straight to a pod,
+// buffers cold ones while the shard autoscaler scales up, and reports load to the autoscalers. Wires only.
+import { Agent, createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { V1Endpoints, V1Pod } from '@kubernetes/client-node';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { ServingLabels } from '../api/serving/labels.js';
+import type { Revision, Route } from '../api/serving/v1/types.js';
+import { realClock } from '../lib/clock.js';
+import { parseFlags, requireFlag } from '../lib/flags.js';
+import { adminServer, parseListen } from '../lib/http-server.js';
+import { createLogger, parseLevel } from '../lib/log.js';
+import { loadKubeConfig } from '../lib/kube/client.js';
+import { informerFor } from '../lib/kube/informer.js';
+import { Resources } from '../lib/kube/resources.js';
+import { KubeRest } from '../lib/kube/rest.js';
+import { SYSTEM_NAMESPACE } from '../controller/config/store.js';
+import { AutoscalerClient } from './autoscaler-client.js';
+import { ActivatorError } from './errors.js';
+import { buildHandlerChain } from './handler/chain.js';
+import { errorMiddleware } from './handler/errors.js';
+import { proxyHandler } from './handler/proxy.js';
+import { routeMiddleware } from './handler/route.js';
+import { tunnel, upgradeError } from './handler/upgrade.js';
+import { activatorMetrics, metricsMiddleware } from './metrics.js';
+import { DirectProber } from './net/prober.js';
+import { RevisionRegistry } from './revisions.js';
+import { normalizeHost } from './routing/hosts.js';
+import { buildRoutingTable, lookup, pickTarget, type RoutingTable } from './routing/table.js';
+import { StatsCollector } from './stats/collector.js';
+
+const { flags } = parseFlags(process.argv.slice(2));
+const log = createLogger('activator', { level: parseLevel(process.env.KZERO_LOG_LEVEL) });
+const clock = realClock;
+const kc = loadKubeConfig(flags.get('kubeconfig'));
+const token = readFileSync(requireFlag(flags, 'token-file'), 'utf8').trim();
+
+async function main(): Promise<void> {
+  const rest = await KubeRest.fromKubeConfig(kc);
+  const routes = informerFor(kc, rest.resource<Route>(Resources.route), { clock, log });
+  const revisions = informerFor(kc, rest.resource<Revision>(Resources.revision), { clock, log });
+  const pods = informerFor(kc, rest.resource<V1Pod>(Resources.pod), { labelSelector: ServingLabels.revision, clock, log });
+  const endpoints = informerFor(kc, rest.resource<V1Endpoints>(Resources.endpoints), { namespace: SYSTEM_NAMESPACE, clock, log });
+
+  const registry = new RevisionRegistry(clock);
+  let table: RoutingTable = buildRoutingTable([]);
+  const rebuild = (): void => void (table = buildRoutingTable(routes.list()));
+  routes.on({ add: rebuild, update: rebuild, delete: rebuild });
+  revisions.on({ add: (r) => registry.upsertRevision(r), update: (r) => registry.upsertRevision(r), delete: (r) => registry.deleteRevision(r) });
+  pods.on({ add: (p) => registry.upsertPod(p), update: (p) => registry.upsertPod(p), delete: (p) => registry.deletePod(p) });
+
+  const promRegistry = new Registry();
+  collectDefaultMetrics({ register: promRegistry });
+  const metrics = activatorMetrics(promRegistry, registry);
+  const autoscalers = new AutoscalerClient({ endpoints, namespace: SYSTEM_NAMESPACE, token, clock, log, nameTemplate: flags.get('autoscaler-name') ?? 'autoscaler-{shard}' });
+  const prober = new DirectProber(registry, clock);
+  const stats = new StatsCollector();
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256 });
+  const proxy = proxyHandler({
+    clock, agent, prober, queueLimit: Number(flags.get('queue-limit') ?? 10_000), coldStartSeconds: metrics.coldStartSeconds,
+    poke: (rev) => autoscalers.poke(rev.shard, rev.namespace, rev.name),
+  });
+  const handle = buildHandlerChain([
+    errorMiddleware(log),
+    metricsMiddleware(metrics, clock),
+    routeMiddleware({ table: () => table, registry }),
+    (next) => async (ctx) => {
+      stats.request(ctx.revision!);
+      await next(ctx);
+    },
+  ], proxy);
+
+  let draining = false;
+  const server = createServer((req, res) => {
+    const ctx = { req, res, host: normalizeHost(req.headers.host), startedAt: clock.now() };
+    if (draining) res.setHeader('Connection', 'close');
+    void handle(ctx);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    void (async () => {
+      const entry = lookup(table, normalizeHost(req.headers.host));
+      const target = entry && pickTarget(entry, Math.random());
+      const rev = target && registry.get(target.namespace, target.revision);
+      if (!rev) throw new ActivatorError('NO_ROUTE', `no Route serves host "${req.headers.host}"`);
+      if (rev.backends.readyCount === 0) autoscalers.poke(rev.shard, rev.namespace, rev.name);
+      prober.kick();
+      const slot = await rev.backends.acquire(clock.now() + rev.timeoutMs, new AbortController().signal);
+      if (!slot) throw new ActivatorError(rev.backends.failure ? 'REVISION_FAILED' : 'COLD_START_TIMEOUT', rev.backends.failure ?? `revision "${rev.name}": no pod in time`);
+      tunnel(req, socket, head, slot.ip, rev, normalizeHost(req.headers.host), slot.release);
+    })().catch((err: unknown) => upgradeError(socket, err));
+  });
+  server.keepAliveTimeout = 65_000;
+
+  const sampler = setInterval(() => stats.sample(registry.all()), 100);
+  const reporter = setInterval(() => {
+    for (const [shard, list] of stats.drain()) {
+      autoscalers.report(shard, list).catch((err: unknown) => log.debug('activator: stats report failed', { shard, error: err }));
+    }
+  }, 1000);
+
+  await Promise.all([routes.start(), revisions.start(), pods.start(), endpoints.start()]);
+  const listen = parseListen(flags.get('listen') ?? '127.0.0.1:8080');
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(listen.port, listen.host, resolve));
+  const adminListen = parseListen(flags.get('admin-addr') ?? '127.0.0.1:9091');
+  const admin = adminServer(promRegistry, () => !draining);
+  await new Promise<void>((resolve) => admin.listen(adminListen.port, adminListen.host, resolve));
+  log.info('activator: serving', { listen: `${listen.host}:${listen.port}`, admin: `${adminListen.host}:${adminListen.port}` });
+
+  // Graceful drain: stop accepting, let in-flight requests finish (bounded), then exit.
+  const stop = (): void => {
+    if (draining) return;
+    draining = true;
+    log.info('activator: draining');
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), Number(flags.get('drain-seconds') ?? 30) * 1000).unref();
+    clearInterval(sampler);
+    clearInterval(reporter);
+    prober.stop();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  log.error('activator: failed', { error: err });
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Clock } from '../lib/clock.js';
+import type { Middleware } from './handler/context.js';
+import type { RevisionRegistry } from './revisions.js';
+
+export interface ActivatorMetrics {
+  requests: Counter<'namespace' | 'revision' | 'code'>;
+  latency: Histogram<'path'>;
+  coldStartSeconds: Histogram<'path'>;
+}
+
+export function activatorMetrics(registry: Registry, revisions: RevisionRegistry): ActivatorMetrics {
+  new Gauge({
+    name: 'kzero_activator_queue_depth', help: 'Requests waiting for a pod, by revision.', labelNames: ['namespace', 'revision'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of revisions.all()) if (r.backends.waiting) this.set({ namespace: r.namespace, revision: r.name }, r.backends.waiting);
+    },
+  });
+  return {
+    requests: new Counter({ name: 'kzero_activator_requests_total', help: 'Requests by revision and response code.', labelNames: ['namespace', 'revision', 'code'], registers: [registry] }),
+    latency: new Histogram({ name: 'kzero_activator_request_duration_seconds', help: 'Request latency through the activator, by path (warm or cold).', labelNames: ['path'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] }),
+    coldStartSeconds: new Histogram({ name: 'kzero_activator_cold_start_seconds', help: 'Time a request waited for its revision to get a pod, by how the pod came (deployment or pool).', labelNames: ['path'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32], registers: [registry] }),
+  };
+}
+
+export function metricsMiddleware(m: ActivatorMetrics, clock: Clock): Middleware {
+  return (next) => async (ctx) => {
+    try {
+      await next(ctx);
+    } finally {
+      const rev = ctx.revision;
+      m.requests.inc({ namespace: rev?.namespace ?? '', revision: rev?.name ?? '', code: String(ctx.res.statusCode) });
+      m.latency.observe({ path: ctx.path ?? 'none' }, (clock.now() - ctx.startedAt) / 1000);
+    }
+  };
+}

@@ -1,0 +1,61 @@
+import { createServer, type Server } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { Logger } from '../lib/log.js';
+
+export interface StatMessage {
+  namespace: string;
+  revision: string;
+  concurrency: number;
+  requests: number;
+}
+
+export interface AutoscalerApi {
+  stats(stats: StatMessage[]): void;
+  poke(namespace: string, revision: string): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+function sameToken(header: string | undefined, token: string): boolean {
+  const got = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const want = Buffer.from(token);
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/** The autoscaler's internal endpoints: POST /stats and /poke from activators, bearer-token authenticated. */
+export function autoscalerServer(api: AutoscalerApi, token: string, log: Logger): Server {
+  return createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') return void res.writeHead(200).end('ok\n');
+    if (req.method !== 'POST' || (path !== '/stats' && path !== '/poke')) return void res.writeHead(404).end('not found\n');
+    if (!sameToken(req.headers.authorization, token)) return void res.writeHead(401).end('unauthorized\n');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) req.destroy();
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      let body: { stats?: StatMessage[]; namespace?: string; revision?: string };
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
+      } catch {
+        return void res.writeHead(400).end('invalid JSON\n');
+      }
+      if (path === '/stats') {
+        if (!Array.isArray(body.stats)) return void res.writeHead(400).end('want {"stats": [...]}\n');
+        api.stats(body.stats);
+        return void res.writeHead(204).end();
+      }
+      if (!body.namespace || !body.revision) return void res.writeHead(400).end('want {"namespace", "revision"}\n');
+      api.poke(body.namespace, body.revision).then(
+        () => res.writeHead(204).end(),
+        (err: unknown) => {
+          log.warn('autoscaler: poke failed', { revision: `${body.namespace}/${body.revision}`, error: err });
+          res.writeHead(500).end(`${(err as Error).message}\n`);
+        },
+      );
+    });
+  });
+}
