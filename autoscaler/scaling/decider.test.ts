@@ -23,6 +23,16 @@ function run(d: Decider, from: number, to: number, state: ScaleState): Decision[
   return out;
 }
 
+/** Each second in [from, to): records `concurrency`, then scales. */
+function step(d: Decider, from: number, to: number, concurrency: number, state: ScaleState): Decision[] {
+  const out: Decision[] = [];
+  for (let t = from; t < to; t++) {
+    d.record(t * S, { concurrency, requests: 0 });
+    out.push(d.scale(at(t), state));
+  }
+  return out;
+}
+
 describe('scaling/decider', () => {
   describe('stable scaling: ceil(stable average / target)', () => {
     const cases: Array<{ name: string; s?: ScalingSpec; c: number; ready: number; want: number; panicking?: boolean }> = [
@@ -85,41 +95,39 @@ describe('scaling/decider', () => {
       feed(d, 0, 60, 10);
       expect(d.scale(at(59), { readyPods: 10 })).to.deep.include({ desiredScale: 10, panicking: false });
 
-      feed(d, 60, 63, 30); // burst: the 6s panic window climbs 13.3, 16.7, 20
-      expect(d.scale(at(60), { readyPods: 10 })).to.deep.include({ desiredScale: 11, panicking: false });
-      expect(d.scale(at(61), { readyPods: 10 })).to.deep.include({ desiredScale: 11, panicking: false });
-      const entered = d.scale(at(62), { readyPods: 10 });
+      // Burst: the 6s panic window climbs 13.3, 16.7, 20 (2x the 10 ready pods).
+      const [b0, b1, entered] = step(d, 60, 63, 30, { readyPods: 10 });
+      expect(b0).to.deep.include({ desiredScale: 11, panicking: false });
+      expect(b1).to.deep.include({ desiredScale: 11, panicking: false });
       expect(entered).to.deep.include({ desiredScale: 20, panicking: true, observedPanicValue: 20, reason: 'Panic' });
 
-      // The burst is over and 20 pods are up: the panic window wants 10, but panic holds 20.
-      feed(d, 63, 130, 10);
-      for (const got of run(d, 63, 123, { readyPods: 20 })) {
-        expect(got).to.deep.include({ desiredScale: 20, panicking: true, reason: 'Panic' });
-      }
-      expect(d.scale(at(122), { readyPods: 20 }).observedPanicValue).to.equal(10);
+      // The burst is over and 20 pods are up: the panic window soon wants 10, but panic holds 20.
+      const held = step(d, 63, 123, 10, { readyPods: 20 });
+      for (const got of held) expect(got).to.deep.include({ desiredScale: 20, panicking: true, reason: 'Panic' });
+      expect(held[held.length - 1]?.observedPanicValue).to.equal(10);
       // Over the threshold last at 62.5s: panic ends once 60s have passed since.
-      const left = d.scale(at(123), { readyPods: 20 });
+      const [left] = step(d, 123, 124, 10, { readyPods: 20 });
       expect(left).to.deep.include({ desiredScale: 10, panicking: false, reason: 'Stable' });
     });
 
     it('a burst while panicking extends it and raises the floor', () => {
       const d = new Decider(spec(), { now: 0 });
-      feed(d, 0, 6, 40);
-      expect(d.scale(at(5), { readyPods: 10 })).to.deep.include({ desiredScale: 40, panicking: true });
-      feed(d, 6, 50, 60);
-      expect(d.scale(at(49), { readyPods: 20 })).to.deep.include({ desiredScale: 60, panicking: true }); // 60 / 20: over again
-      feed(d, 50, 120, 1);
+      expect(step(d, 0, 6, 40, { readyPods: 10 })[5]).to.deep.include({ desiredScale: 40, panicking: true });
+      expect(step(d, 6, 50, 60, { readyPods: 20 })[43]).to.deep.include({ desiredScale: 60, panicking: true }); // 60 / 20: over again
+      const after = step(d, 50, 111, 1, { readyPods: 60 });
       // Without the second burst panic would have ended at 65.5s.
-      expect(d.scale(at(100), { readyPods: 60 })).to.deep.include({ desiredScale: 60, panicking: true });
-      expect(d.scale(at(110), { readyPods: 60 })).to.deep.include({ desiredScale: 30, panicking: false, reason: 'ScaleDownRate' });
+      expect(after[100 - 50]).to.deep.include({ desiredScale: 60, panicking: true });
+      expect(after[110 - 50]).to.deep.include({ desiredScale: 30, panicking: false, reason: 'ScaleDownRate' });
     });
 
     it('starts in panic after a restart with more than one ready pod, holding them', () => {
       const d = new Decider(spec(), { now: 0, readyPods: 5 });
-      feed(d, 1, 62, 1);
-      expect(d.scale(at(1), { readyPods: 5 })).to.deep.include({ desiredScale: 5, panicking: true });
+      const ds = step(d, 1, 60, 1, { readyPods: 5 });
+      expect(ds[0]).to.deep.include({ desiredScale: 5, panicking: true });
+      expect(ds[58]).to.deep.include({ desiredScale: 5, panicking: true }); // at 59.5s
+      d.record(60 * S, { concurrency: 1, requests: 0 });
       expect(d.scale(60_000, { readyPods: 5 })).to.deep.include({ desiredScale: 5, panicking: true });
-      expect(d.scale(61_000, { readyPods: 5 })).to.deep.include({ desiredScale: 2, panicking: false, reason: 'ScaleDownRate' });
+      expect(d.scale(60_001, { readyPods: 5 })).to.deep.include({ desiredScale: 2, panicking: false, reason: 'ScaleDownRate' });
     });
   });
 
@@ -255,10 +263,12 @@ describe('scaling/decider', () => {
       const d = new Decider(spec(), { now: 0, readyPods: 1 });
       feed(d, 0, 10, 1);
       run(d, 0, 80, { readyPods: 1 });
+      // After a whole window of silence the average starts over: 2, not 2/60 (and 2x one pod is a panic).
       d.record(80 * S, { concurrency: 2, requests: 1 });
-      expect(d.scale(at(80), { readyPods: 1 })).to.deep.include({ desiredScale: 1, reason: 'Stable' });
+      expect(d.scale(at(80), { readyPods: 1 })).to.deep.include({ desiredScale: 2, reason: 'Panic' });
       const ds = run(d, 81, 200, { readyPods: 1 });
-      expect(81 + firstZero(ds)).to.equal(141 + 30);
+      // Panic (last over the threshold at 81.5s) ends at 142, the window is empty by then: zero 30s later.
+      expect(81 + firstZero(ds)).to.equal(142 + 30);
     });
 
     it('at zero it stays there; a poke wakes it and holds a pod until the stats arrive', () => {

@@ -52,7 +52,15 @@ function bloat(mb: number): string {
   return `Allocated ${mb} Mb of memory.`;
 }
 
+// Requests this process is serving right now; each response reports the count it saw on arrival
+// (X-Inflight), so that tests can check a concurrency limit from outside.
+let inflight = 0;
+
 serve('autoscale', async (req, res) => {
+  inflight++;
+  res.setHeader('X-Inflight', String(inflight));
+  res.setHeader('X-Pod', process.env.HOSTNAME ?? '');
+  res.once('close', () => inflight--);
   const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
   let ms: number | undefined, n: number | undefined, mb: number | undefined;
   try {
