@@ -36,6 +36,8 @@ export async function ensureChild<T extends WithSpec>(opts: {
   upToDate?: (existing: T, desired: T) => boolean;
   /** Whether creating the child is worth a Normal event on the owner (one API write per event). */
   announce?: boolean;
+  /** The spec to write over an existing child (default: the desired spec). */
+  specForUpdate?: (existing: T, desired: T) => T['spec'];
 }): Promise<ChildOutcome<T>> {
   const { desired, owner } = opts;
   const name = desired.metadata?.name ?? '';
@@ -60,7 +62,7 @@ export async function ensureChild<T extends WithSpec>(opts: {
       labels: { ...existing.metadata?.labels, ...desired.metadata?.labels },
       annotations: { ...existing.metadata?.annotations, ...desired.metadata?.annotations },
     },
-    spec: desired.spec,
+    spec: opts.specForUpdate ? opts.specForUpdate(existing, desired) : desired.spec,
   };
   const result = await opts.client.update(updated);
   opts.events.event(owner, 'Normal', 'Updated', `Updated ${opts.client.type.kind} "${name}"`);

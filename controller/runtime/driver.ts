@@ -34,6 +34,8 @@ export interface DriverDeps<T extends Reconcilable> {
   workers: number;
 }
 
+const asStored = <V>(value: V): V => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as V));
+
 export const keyOf = (obj: KubernetesObject): string => `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 
 /**
@@ -105,7 +107,8 @@ export class Controller<T extends Reconcilable> {
     }
     try {
       // Status is written even when reconcile failed: it says why.
-      if (!isDeepStrictEqual(current.status, draft.status)) await this.writeStatus(current, draft);
+      // Compare as stored: a field set to undefined is the same as a missing one.
+      if (!isDeepStrictEqual(current.status, asStored(draft.status))) await this.writeStatus(current, draft);
     } catch (err) {
       failure ??= err;
     }

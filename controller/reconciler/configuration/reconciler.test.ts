@@ -174,15 +174,8 @@ describe('configuration/reconciler ConfigurationReconciler', () => {
   ];
   tableTest(rows, subject);
 
-  // BUG: controller/reconciler/configuration/reconciler.ts:69 compares a BYO-named Revision's spec with the
-  // template using isDeepStrictEqual, so a field the webhook defaults only on the Revision's create (e.g.
-  // enableServiceLinks, defaulted when ctx.create: api/serving/v1/defaults.ts:262, while a template set by an
-  // UPDATE is not defaulted) makes the Configuration fail with "Saw the following changes without a name
-  // change" for the Revision it created itself. Knative (configuration.go latestCreatedRevision) first
-  // accepts a Revision whose serving.knative.dev/configurationGeneration label equals the Configuration's
-  // generation, and compares specs only otherwise. Fix: return `rev` when
-  // rev.metadata.labels[configurationGeneration] === String(cfg.metadata.generation) before the spec check.
-  it.skip('BYO name: the revision this generation created, defaulted by the webhook, is accepted', async () => {
+  // A BYO-named Revision created for this generation is accepted even if the webhook defaulted it further.
+  it('BYO name: the revision this generation created, defaulted by the webhook, is accepted', async () => {
     const byo = cfg(withGeneration(2), withTemplateName('foo-byo'));
     await runRow({
       name: 'byo defaulted',

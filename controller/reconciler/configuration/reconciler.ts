@@ -1,4 +1,5 @@
-import { isDeepStrictEqual } from 'node:util';
+import { isDerivative } from '../../../lib/derivative.js';
+import { ServingLabels } from '../../../api/serving/labels.js';
 import { findCondition } from '../../../api/conditions.js';
 import {
   configurationConditions, markLatestCreated, markLatestCreatedFailed, markLatestReady, markRevisionCreationFailed,
@@ -66,7 +67,9 @@ export class ConfigurationReconciler implements KindReconciler<Configuration> {
     }
     if (!isControlledBy(rev, cfg)) return `revision "${name}" already exists and is not owned by Configuration "${cfg.metadata.name}"`;
     // A BYO name reused for a different template (the webhook rejects this; a race could still get here).
-    if (cfg.spec.template.metadata?.name && !isDeepStrictEqual(rev.spec, desired.spec)) {
+    // One created for this generation is ours as it is (the webhook may have defaulted it further).
+    const sameGeneration = rev.metadata.labels?.[ServingLabels.configurationGeneration] === String(cfg.metadata.generation);
+    if (cfg.spec.template.metadata?.name && !sameGeneration && !isDerivative(desired.spec, rev.spec)) {
       return `Saw the following changes without a name change: the template of revision "${name}" differs from spec.template; give the new template a new name`;
     }
     return rev;

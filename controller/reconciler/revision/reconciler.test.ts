@@ -176,13 +176,8 @@ describe('revision/reconciler RevisionReconciler', () => {
   ];
   tableTest(rows, subject);
 
-  // BUG: controller/reconciler/revision/reconciler.ts:40-42 computes the desired replicas from the lister
-  // only. When the Deployment exists but the cache has not seen it yet (another replica, a restart), create
-  // fails with AlreadyExists, ensureChild (children.ts:51) reads it back and, if its template differs, updates
-  // it with `replicas: config.initialScale(rev)`, overriding the autoscaler's scale (here 5 -> 2). Fix: take
-  // replicas from the Deployment ensureChild compares against, e.g. give ensureChild a hook
-  // `merge(existing, desired)` that the revision reconciler uses to copy existing.spec.replicas into desired.
-  it.skip('AlreadyExists race on a stale Deployment: the update keeps the existing replicas', async () => {
+  // The existing replicas survive an update after an AlreadyExists race.
+  it('AlreadyExists race on a stale Deployment: the update keeps the existing replicas', async () => {
     await runRow({
       name: 'race',
       objects: [rev(readyStatus), stale, pa()],
@@ -196,14 +191,8 @@ describe('revision/reconciler RevisionReconciler', () => {
     }, subject);
   });
 
-  // BUG (latent): revisionChildLabels (controller/reconciler/revision/resources.ts:19-21) copies every Revision
-  // label into the Deployment's pod template, including serving.knative.dev/routingState, which
-  // makePodAutoscaler (resources.ts:111) reads and which is meant to change over a Revision's life. A
-  // routing-state change therefore changes the pod template and rolls every pod of the Revision. Knative's
-  // makeLabels excludes serving.knative.dev/route and serving.knative.dev/routingState (and the routes,
-  // lastPinned and routingStateModified annotations) from the Deployment and its pods. Fix: filter those
-  // keys out in makeDeployment (keep them for the PodAutoscaler).
-  it.skip('a routing-state change updates the PodAutoscaler only, not the Deployment', async () => {
+  // Routing labels and annotations stay off the Deployment: a routing change restarts no pod.
+  it('a routing-state change updates the PodAutoscaler only, not the Deployment', async () => {
     const reserve = rev(readyStatus, withRoutingState('reserve'));
     const oldPA = pa(rev(withRoutingState('active')));
     await runRow({

@@ -43,6 +43,8 @@ export class RevisionReconciler implements KindReconciler<Revision> {
     const dep = await ensureChild({
       // As in Knative, a Revision's own plumbing is not announced with events: at 1,000s of Services they cost.
       owner: rev, desired, ...this.deps.deployments, events: this.deps.events, announce: false,
+      // The existing replicas stay: they may have come from the autoscaler after the cache was read.
+      specForUpdate: (have, want) => ({ ...want.spec!, replicas: have.spec?.replicas ?? want.spec?.replicas }),
       upToDate: (have, want) => isDerivative(want.spec?.template, have.spec?.template) && containsAll(have.metadata?.labels, want.metadata?.labels),
     });
     const pa = await ensureChild({ owner: rev, desired: makePodAutoscaler(rev), ...this.deps.podAutoscalers, events: this.deps.events, announce: false });

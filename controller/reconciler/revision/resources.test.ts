@@ -149,11 +149,8 @@ describe('revision/resources', () => {
       });
     }
 
-    // BUG: controller/reconciler/revision/resources.ts:49 deletes `grpc` from every readiness probe, so a user's
-    // gRPC probe (which validation.ts:466 accepts) becomes a probe with no handler, and the API server rejects
-    // the Deployment ("must specify a handler type"). Fix: drop the `delete ... grpc` line (kubelet runs gRPC
-    // probes since Kubernetes 1.24), or replace the gRPC probe by a tcpSocket one on the same port.
-    it.skip('a gRPC probe keeps its handler', () => {
+    // A gRPC readiness probe keeps its handler.
+    it('a gRPC probe keeps its handler', () => {
       const got = userContainer(rev(withContainerPort(9000, 'h2c'), withProbe({ grpc: { port: 9000, service: '' }, periodSeconds: 2 })));
       expect(got.readinessProbe).to.deep.equal({ grpc: { port: 9000, service: '' }, periodSeconds: 2 });
     });

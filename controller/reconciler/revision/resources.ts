@@ -1,6 +1,6 @@
 import type { V1Container, V1Deployment, V1EnvVar, V1PodSpec } from '@kubernetes/client-node';
 import { KZERO_API_VERSION, type PodAutoscaler } from '../../../api/kzero/v1alpha1/types.js';
-import { ServingLabels } from '../../../api/serving/labels.js';
+import { ServingAnnotations, ServingLabels } from '../../../api/serving/labels.js';
 import { SERVING_API_VERSION, type Revision } from '../../../api/serving/v1/types.js';
 import { inheritedAnnotations, ownerRef } from '../meta.js';
 import { deploymentName, podAutoscalerName } from '../names.js';
@@ -15,9 +15,16 @@ export interface DeploymentOptions {
   progressDeadlineSeconds: number;
 }
 
+// Routing bookkeeping on a Revision changes when traffic moves; on a pod template it would restart pods.
+const ROUTING_LABELS = [ServingLabels.route, ServingLabels.routingState];
+const ROUTING_ANNOTATIONS = [ServingAnnotations.routes, ServingAnnotations.routingStateModified, ServingAnnotations.lastPinned];
+
+const without = (m: Record<string, string>, keys: readonly string[]): Record<string, string> =>
+  Object.fromEntries(Object.entries(m).filter(([k]) => !keys.includes(k)));
+
 /** Labels every child of the Revision (and its pods) carries; the selector uses the Revision's UID. */
 export function revisionChildLabels(rev: Revision): Record<string, string> {
-  return { ...(rev.metadata.labels ?? {}), [ServingLabels.revision]: rev.metadata.name ?? '', [ServingLabels.revisionUID]: rev.metadata.uid ?? '', app: rev.metadata.name ?? '' };
+  return { ...without(rev.metadata.labels ?? {}, ROUTING_LABELS), [ServingLabels.revision]: rev.metadata.name ?? '', [ServingLabels.revisionUID]: rev.metadata.uid ?? '', app: rev.metadata.name ?? '' };
 }
 
 /** The container that serves traffic: the one with a port, else the only one. */
@@ -46,7 +53,6 @@ function servingContainer(rev: Revision, c: V1Container): V1Container {
   const readinessProbe = handled
     ? { ...probe, ...(probe.httpGet ? { httpGet: { ...probe.httpGet, port: probe.httpGet.port || port } } : {}) }
     : { ...probe, tcpSocket: { ...(probe.tcpSocket ?? {}), port: probe.tcpSocket?.port || port }, periodSeconds: probe.periodSeconds || 1 };
-  delete (readinessProbe as { grpc?: unknown }).grpc;
   return {
     ...c,
     ports: [{ name: c.ports?.[0]?.name || 'user-port', containerPort: port, protocol: 'TCP' }],
@@ -70,7 +76,7 @@ export function makePodSpec(rev: Revision): V1PodSpec {
 
 export function makeDeployment(rev: Revision, opts: DeploymentOptions): V1Deployment {
   const labels = revisionChildLabels(rev);
-  const annotations = inheritedAnnotations(rev.metadata);
+  const annotations = without(inheritedAnnotations(rev.metadata), ROUTING_ANNOTATIONS);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
