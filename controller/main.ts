@@ -14,7 +14,7 @@ import { loadKubeConfig } from '../lib/kube/client.js';
 import { informerFor, type Informer } from '../lib/kube/informer.js';
 import { Resources } from '../lib/kube/resources.js';
 import { KubeRest, type ResourceClient } from '../lib/kube/rest.js';
-import { parseScaleConfig } from './config/autoscaler.js';
+import { parseAutoscalerConfig } from '../autoscaler/config/config.js';
 import { parseDeploymentConfig } from './config/deployment.js';
 import { parseDomainConfig } from './config/domain.js';
 import { ConfigValue, SYSTEM_NAMESPACE } from './config/store.js';
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const config = {
     domain: new ConfigValue('config-domain', parseDomainConfig, log),
     deployment: new ConfigValue('config-deployment', parseDeploymentConfig, log),
-    autoscaler: new ConfigValue('config-autoscaler', parseScaleConfig, log),
+    autoscaler: new ConfigValue('config-autoscaler', parseAutoscalerConfig, log),
     shards: new ConfigValue('config-shards', parseShardsConfig, log),
   };
 

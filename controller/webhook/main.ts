@@ -14,7 +14,7 @@ import { loadKubeConfig } from '../../lib/kube/client.js';
 import { informerFor } from '../../lib/kube/informer.js';
 import { Resources } from '../../lib/kube/resources.js';
 import { KubeRest } from '../../lib/kube/rest.js';
-import { parseScaleConfig } from '../config/autoscaler.js';
+import { parseAutoscalerConfig } from '../../autoscaler/config/config.js';
 import { ConfigValue, SYSTEM_NAMESPACE } from '../config/store.js';
 import { parseShardsConfig } from '../shards/assign.js';
 import { patchCaBundles } from './registration.js';
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const configMaps = informerFor(kc, rest.resource<V1ConfigMap>(Resources.configMap), { namespace: SYSTEM_NAMESPACE, clock, log });
   const config = {
     defaults: new ConfigValue('config-defaults', (d) => parseDefaultsConfig(d ?? {}), log),
-    scale: new ConfigValue('config-autoscaler', parseScaleConfig, log),
+    scale: new ConfigValue('config-autoscaler', parseAutoscalerConfig, log),
     shards: new ConfigValue('config-shards', parseShardsConfig, log),
   };
   const onConfig = (cm: V1ConfigMap, deleted = false): void => {
