@@ -106,17 +106,21 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => admin.listen(adminListen.port, adminListen.host, resolve));
   log.info('activator: serving', { listen: `${listen.host}:${listen.port}`, admin: `${adminListen.host}:${adminListen.port}` });
 
-  // Graceful drain: stop accepting, let in-flight requests finish (bounded), then exit.
+  // Graceful drain. First, for --drain-delay-seconds, keep serving but answer /readyz 503 (load balancers
+  // take us out) and close each connection after its response (clients stop reusing them). Then stop
+  // listening, let in-flight requests finish (bounded by --drain-seconds), and exit.
   const stop = (): void => {
     if (draining) return;
     draining = true;
     log.info('activator: draining');
-    server.close(() => process.exit(0));
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(0), Number(flags.get('drain-seconds') ?? 30) * 1000).unref();
-    clearInterval(sampler);
-    clearInterval(reporter);
-    prober.stop();
+    setTimeout(() => {
+      server.close(() => process.exit(0));
+      server.closeIdleConnections();
+      clearInterval(sampler);
+      clearInterval(reporter);
+      prober.stop();
+      setTimeout(() => process.exit(0), Number(flags.get('drain-seconds') ?? 30) * 1000).unref();
+    }, Number(flags.get('drain-delay-seconds') ?? 2) * 1000);
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

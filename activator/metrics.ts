@@ -25,13 +25,23 @@ export function activatorMetrics(registry: Registry, revisions: RevisionRegistry
 }
 
 export function metricsMiddleware(m: ActivatorMetrics, clock: Clock): Middleware {
+  // Labelled children looked up once: on the warm path prom-client's label hashing is a visible cost.
+  const counters = new Map<string, { inc(): void }>();
+  const latencies = new Map<string, { observe(v: number): void }>();
   return (next) => async (ctx) => {
     try {
       await next(ctx);
     } finally {
       const rev = ctx.revision;
-      m.requests.inc({ namespace: rev?.namespace ?? '', revision: rev?.name ?? '', code: String(ctx.res.statusCode) });
-      m.latency.observe({ path: ctx.path ?? 'none' }, (clock.now() - ctx.startedAt) / 1000);
+      const code = String(ctx.res.statusCode);
+      const key = `${rev?.key ?? ''}/${code}`;
+      let counter = counters.get(key);
+      if (!counter) counters.set(key, (counter = m.requests.labels(rev?.namespace ?? '', rev?.name ?? '', code)));
+      counter.inc();
+      const path = ctx.path ?? 'none';
+      let latency = latencies.get(path);
+      if (!latency) latencies.set(path, (latency = m.latency.labels(path)));
+      latency.observe((clock.now() - ctx.startedAt) / 1000);
     }
   };
 }

@@ -43,6 +43,8 @@ export function autoscalerServer(api: AutoscalerApi, token: string, log: Logger)
       } catch {
         return void res.writeHead(400).end('invalid JSON\n');
       }
+      // null, numbers, strings: not an object; the checks below then say what was wanted.
+      if (body === null || typeof body !== 'object') body = {};
       if (path === '/stats') {
         if (!Array.isArray(body.stats)) return void res.writeHead(400).end('want {"stats": [...]}\n');
         api.stats(body.stats);

@@ -17,7 +17,9 @@ export function upstreamHeaders(headers: IncomingHttpHeaders, clientIp: string, 
   const xff = headers['x-forwarded-for'];
   out['x-forwarded-for'] = xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${clientIp}` : clientIp;
   out['x-forwarded-proto'] = headers['x-forwarded-proto'] ?? 'http';
-  const forwarded = `for=${clientIp.includes(':') ? `"[${clientIp}]"` : clientIp};host=${host};proto=http`;
+  // RFC 7239: values that are not plain tokens (IPv6, host:port) are quoted strings.
+  const quote = (v: string): string => (/^[A-Za-z0-9._-]+$/.test(v) ? v : `"${v}"`);
+  const forwarded = `for=${clientIp.includes(':') ? `"[${clientIp}]"` : clientIp};host=${quote(host)};proto=http`;
   out.forwarded = headers.forwarded ? `${headers.forwarded}, ${forwarded}` : forwarded;
   return out;
 }
@@ -47,10 +49,11 @@ export function forward(ctx: RequestContext, ip: string, port: number, agent: Ag
       if (err) reject(err);
       else resolve();
     };
-    const startTimer = setTimeout(() => {
+    // One timer when the two limits coincide (the common case): timers are a visible cost per request.
+    const startTimer = limits.responseStartMs < limits.totalMs ? setTimeout(() => {
       upstream.destroy();
       finish(new ActivatorError('RESPONSE_TIMEOUT', `revision "${ctx.revision?.name}" did not start responding within ${Math.round(limits.responseStartMs / 1000)}s`));
-    }, limits.responseStartMs);
+    }, limits.responseStartMs) : undefined;
     const totalTimer = setTimeout(() => {
       upstream.destroy();
       if (!res.headersSent) finish(new ActivatorError('RESPONSE_TIMEOUT', `revision "${ctx.revision?.name}" did not respond within ${Math.round(limits.totalMs / 1000)}s`));
@@ -93,8 +96,13 @@ export function forward(ctx: RequestContext, ip: string, port: number, agent: Ag
       clearTimeout(idle);
       finish();
     });
-    req.on('data', touch);
-    req.pipe(upstream);
+    // A request without a body (most GETs) needs no stream plumbing.
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      upstream.end();
+    } else {
+      req.on('data', touch);
+      req.pipe(upstream);
+    }
     touch();
   });
 }

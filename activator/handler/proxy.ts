@@ -23,6 +23,20 @@ export interface ProxyDeps {
  * waits (bounded queue, the revision's timeout) while the autoscaler is poked and starting pods are probed;
  * it fails at once if the revision turns out unable to start.
  */
+/** The cold path: wait (bounded by the revision's timeout) for a pod with room, probing starting pods. */
+async function waitForPod(ctx: RequestContext, deps: ProxyDeps, started: number): Promise<{ ip: string; release: () => void } | undefined> {
+  const rev = ctx.revision!;
+  const abort = new AbortController();
+  const onClose = (): void => abort.abort();
+  ctx.res.once('close', onClose);
+  deps.prober.kick();
+  const slot = await rev.backends.acquire(started + rev.timeoutMs, abort.signal);
+  ctx.res.off('close', onClose);
+  if (slot || abort.signal.aborted) return slot;
+  if (rev.backends.failure) throw new ActivatorError('REVISION_FAILED', rev.backends.failure);
+  throw new ActivatorError('COLD_START_TIMEOUT', `revision "${rev.name}": no pod could take the request within ${Math.round(rev.timeoutMs / 1000)}s`);
+}
+
 export function proxyHandler(deps: ProxyDeps): Handler {
   return async (ctx: RequestContext) => {
     const rev = ctx.revision!;
@@ -33,17 +47,8 @@ export function proxyHandler(deps: ProxyDeps): Handler {
     if (rev.backends.waiting >= deps.queueLimit) {
       throw new ActivatorError('QUEUE_FULL', `revision "${rev.name}": ${rev.backends.waiting} requests already waiting for a pod (limit ${deps.queueLimit})`);
     }
-    const abort = new AbortController();
-    const onClose = (): void => abort.abort();
-    ctx.res.once('close', onClose);
-    if (cold) deps.prober.kick();
-    const slot = await rev.backends.acquire(started + rev.timeoutMs, abort.signal);
-    if (!slot) {
-      if (abort.signal.aborted) return;
-      if (rev.backends.failure) throw new ActivatorError('REVISION_FAILED', rev.backends.failure);
-      throw new ActivatorError('COLD_START_TIMEOUT', `revision "${rev.name}": no pod could take the request within ${Math.round(rev.timeoutMs / 1000)}s`);
-    }
-    ctx.res.off('close', onClose);
+    const slot = rev.backends.tryAcquire() ?? (await waitForPod(ctx, deps, started));
+    if (!slot) return; // the client went away while waiting
     ctx.path = cold ? 'cold' : 'warm';
     if (cold) deps.coldStartSeconds.observe({ path: 'deployment' }, (deps.clock.now() - started) / 1000);
     try {

@@ -7,12 +7,15 @@ import type { RevisionState } from '../revisions.js';
  */
 export class StatsCollector {
   private readonly samples = new Map<string, { sum: number; n: number; requests: number; state: RevisionState }>();
+  /** Sampling rounds this period: a revision idle in some of them averages over all of them. */
+  private rounds = 0;
 
   request(state: RevisionState): void {
     this.entry(state).requests++;
   }
 
   sample(states: Iterable<RevisionState>): void {
+    this.rounds++;
     for (const s of states) {
       const load = s.backends.inflight + s.backends.waiting;
       const e = this.samples.get(s.key);
@@ -30,10 +33,11 @@ export class StatsCollector {
       if (e.sum === 0 && e.requests === 0) continue;
       const shard = e.state.shard ?? '';
       const list = byShard.get(shard) ?? [];
-      list.push({ namespace: e.state.namespace, revision: e.state.name, concurrency: e.n ? e.sum / e.n : 0, requests: e.requests });
+      list.push({ namespace: e.state.namespace, revision: e.state.name, concurrency: this.rounds ? e.sum / this.rounds : 0, requests: e.requests });
       byShard.set(shard, list);
     }
     this.samples.clear();
+    this.rounds = 0;
     return byShard;
   }
 
