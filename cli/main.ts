@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `kzero` command. Today: the local cluster (up, down, status) and kubectl against it.
+// The `kzero` command: the local cluster (up, down, status) and kubectl against it.
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseFlags } from '../lib/flags.js';
@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(`\n  export KUBECONFIG=${kubeconfig}\n  alias kubectl=${join(config.binDir, 'kubectl')}   # or: kzero kubectl ...\n`);
       if (flags.has('sample')) {
         const url = await deploySample(config, kc);
-        console.log(`  sample app (Deployment default/helloworld) answers at:\n    curl ${url}\n`);
+        console.log(`  sample Knative Service default/hello answers through the activator (it scales to zero when idle):\n    curl ${url}\n`);
       }
       return 0;
     }
