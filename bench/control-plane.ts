@@ -16,6 +16,7 @@ import { config, kc, kubectl } from '../e2e/support/cluster.js';
 import { serving } from '../e2e/support/serving.js';
 import { ShardController } from '../e2e/support/controllers.js';
 import { readDaemon } from '../local/controlplane/daemon.js';
+import { withNamespace } from './namespace.js';
 import { cpuSeconds, percentile } from './stats.js';
 
 const log = createLogger('bench', { level: 'warn' });
@@ -52,16 +53,6 @@ async function waitUntil(what: string, done: () => boolean, timeoutMs: number): 
   while (!done()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function withNamespace<T>(name: string, fn: (ns: string) => Promise<T>): Promise<T> {
-  await kubectl(['create', 'namespace', name]);
-  try {
-    return await fn(name);
-  } finally {
-    // Wait for the namespace to be gone: its cascade of deletions would load the next part's API server.
-    await kubectl(['delete', 'namespace', name, '--wait=true', '--timeout=900s']);
   }
 }
 
@@ -131,10 +122,17 @@ async function shards(count: number, total = 1000): Promise<void> {
       const created = (performance.now() - start) / 1000;
       await waitUntil(`${total} Services Ready`, () => tracker.readyAt.size >= total, 600_000);
       const elapsed = (Math.max(...tracker.readyAt.values()) - start) / 1000;
+      const offsets = [...tracker.readyAt.values()].map((t) => (t - start) / 1000);
       await tracker.stop();
       const cpu: Record<string, number> = {};
       for (const [k, pid] of Object.entries(procs)) cpu[k] = +((await cpuSeconds(pid)) - cpu0[k]!).toFixed(1);
-      console.log(JSON.stringify({ bench: 'services-ready', shards: count, services: total, allCreatedSeconds: +created.toFixed(1), allReadySeconds: +elapsed.toFixed(1), cpuSeconds: cpu }));
+      // CPU used over the run divided by the wall time: near 2 means the 2 cores were the limit.
+      const busyCores = Object.values(cpu).reduce((a, b) => a + b, 0) / elapsed;
+      console.log(JSON.stringify({
+        bench: 'services-ready', shards: count, services: total, allCreatedSeconds: +created.toFixed(1), allReadySeconds: +elapsed.toFixed(1),
+        halfReadySeconds: +percentile(offsets, 50).toFixed(1), p95ReadySeconds: +percentile(offsets, 95).toFixed(1),
+        cpuSeconds: cpu, busyCoresOfMeasuredProcesses: +busyCores.toFixed(2),
+      }));
     });
   } finally {
     await Promise.all(ctls.map((c) => c.kill('SIGTERM')));

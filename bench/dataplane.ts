@@ -11,6 +11,7 @@ import { ensureDebianPackages } from '../local/host/packages.js';
 import { kubectl, listPods, isReady, waitForValue } from '../e2e/support/cluster.js';
 import { viaActivator, ACTIVATOR } from '../e2e/support/activator.js';
 import { serving } from '../e2e/support/serving.js';
+import { withNamespace } from './namespace.js';
 import { percentile } from './stats.js';
 
 const say = (line: string): void => console.error(`bench: ${line}`);
@@ -27,15 +28,6 @@ async function waitServicesReady(ns: string, count: number): Promise<void> {
     const list = await serving.service.list(ns);
     return list.items.length === count && list.items.every((s) => s.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ? true : undefined;
   }, 300_000, 250);
-}
-
-async function withNamespace<T>(name: string, fn: (ns: string) => Promise<T>): Promise<T> {
-  await kubectl(['create', 'namespace', name]);
-  try {
-    return await fn(name);
-  } finally {
-    await kubectl(['delete', 'namespace', name, '--wait=true', '--timeout=600s']);
-  }
 }
 
 /** N revisions at zero pods, each woken by one request in turn: time to the first byte of the answer. */
