@@ -1,23 +1,6 @@
 import { expect } from 'chai';
+import { applyPatch as apply } from '../testing/json-patch.js';
 import { diff } from './jsonpatch.js';
-
-// Applies ops to a copy, to check that a patch turns `before` into `after`.
-function apply(doc: unknown, ops: ReturnType<typeof diff>): unknown {
-  let root = structuredClone(doc) as Record<string, unknown>;
-  for (const op of ops) {
-    if (op.path === '') {
-      root = structuredClone(op.op === 'remove' ? undefined : op.value) as Record<string, unknown>;
-      continue;
-    }
-    const keys = op.path.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const last = keys.pop()!;
-    let parent: Record<string, unknown> = root;
-    for (const k of keys) parent = parent[k] as Record<string, unknown>;
-    if (op.op === 'remove') delete parent[last];
-    else parent[last] = structuredClone(op.value);
-  }
-  return root;
-}
 
 describe('webhook json patch', () => {
   const cases: Array<{ name: string; before: unknown; after: unknown; ops: number }> = [
