@@ -14,6 +14,8 @@ export interface RevisionState {
   containerConcurrency: number;
   timeoutMs: number;
   responseStartTimeoutMs: number;
+  /** No bytes either way for this long cuts the connection; 0 for no limit. */
+  idleTimeoutMs: number;
   backends: RevisionBackends;
   /** Pods with an IP that the kubelet does not call Ready yet: candidates for a direct probe. */
   starting: string[];
@@ -50,6 +52,7 @@ export class RevisionRegistry {
     state.backends.containerConcurrency = cc;
     state.timeoutMs = (rev.spec.timeoutSeconds ?? 300) * 1000;
     state.responseStartTimeoutMs = (rev.spec.responseStartTimeoutSeconds ?? rev.spec.timeoutSeconds ?? 300) * 1000;
+    state.idleTimeoutMs = (rev.spec.idleTimeoutSeconds ?? 0) * 1000;
     state.port = rev.spec.containers.find((c) => c.ports?.length)?.ports?.[0]?.containerPort ?? 8080;
     // A revision that cannot become ready fails its waiting requests now, not at their timeout.
     const ready = findCondition(rev.status, 'Ready');
@@ -89,7 +92,7 @@ export class RevisionRegistry {
 
   private create(key: string, namespace: string, name: string, cc: number): RevisionState {
     const state: RevisionState = {
-      key, namespace, name, shard: undefined, containerConcurrency: cc, timeoutMs: 300_000, responseStartTimeoutMs: 300_000,
+      key, namespace, name, shard: undefined, containerConcurrency: cc, timeoutMs: 300_000, responseStartTimeoutMs: 300_000, idleTimeoutMs: 0,
       backends: new RevisionBackends(this.clock, cc), starting: [], probed: new Set(), port: 8080,
     };
     this.revisions.set(key, state);

@@ -108,7 +108,7 @@ describe('activator/handler/forward', () => {
     function revisionState(): RevisionState {
       return {
         key: 'default/hello-00001', namespace: 'default', name: 'hello-00001', shard: 'shard-a', containerConcurrency: 0, timeoutMs: 300_000,
-        responseStartTimeoutMs: 300_000, backends: new RevisionBackends(new FakeClock(), 0), starting: [], probed: new Set(), port: 8080,
+        responseStartTimeoutMs: 300_000, idleTimeoutMs: 0, backends: new RevisionBackends(new FakeClock(), 0), starting: [], probed: new Set(), port: 8080,
       };
     }
 
@@ -231,6 +231,20 @@ describe('activator/handler/forward', () => {
       const got = await send(act.port, { method: 'GET' });
       const e = (await act.outcome) as ActivatorError;
       expect([e.kind, e.status, e.message, got.status]).to.deep.equal(['RESPONSE_TIMEOUT', 504, 'revision "hello-00001" did not respond within 2s', 504]);
+    }).timeout(5000);
+
+    it('cuts a response that goes idle for idleMs (idleTimeoutSeconds), keeping what was sent', async () => {
+      const up = await listen((req, res) => {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('first;'); // then nothing: the app hangs mid-response
+      });
+      const act = await activator(up, { responseStartMs: 5000, totalMs: 10_000, idleMs: 300 });
+      const started = Date.now();
+      const got = await send(act.port, { method: 'GET' }).catch((err: Error) => ({ status: -1, headers: {}, body: err.message }));
+      expect(Date.now() - started).to.be.below(3000);
+      expect(got.status === -1 || got.body === 'first;', JSON.stringify(got)).to.equal(true);
+      expect(await act.outcome).to.equal(undefined);
     }).timeout(5000);
 
     it('UPSTREAM error when nothing listens on the pod port', async () => {

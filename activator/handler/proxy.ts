@@ -56,7 +56,7 @@ export function proxyHandler(deps: ProxyDeps): Handler {
       await forward(ctx, slot.ip, rev.port, deps.agent, {
         responseStartMs: Math.max(1, Math.min(rev.responseStartTimeoutMs, rev.timeoutMs) - waited),
         totalMs: Math.max(1, rev.timeoutMs - waited),
-        idleMs: 0,
+        idleMs: rev.idleTimeoutMs,
       });
     } finally {
       slot.release();
