@@ -86,7 +86,7 @@ export class Informer<T extends KubernetesObject> {
 
   private backoffMs(err: unknown): number {
     this.failures++;
-    const ms = Math.min(30_000, 200 * 2 ** Math.min(this.failures - 1, 8));
+    const ms = Math.min(10_000, 200 * 2 ** Math.min(this.failures - 1, 6));
     this.opts.log.warn('informer: watch failed, restarting', { path: this.opts.path, error: err, retryInMs: ms });
     return ms;
   }

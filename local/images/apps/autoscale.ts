@@ -56,7 +56,7 @@ function bloat(mb: number): string {
 // (X-Inflight), so that tests can check a concurrency limit from outside.
 let inflight = 0;
 
-serve('autoscale', async (req, res) => {
+const server = serve('autoscale', async (req, res) => {
   inflight++;
   res.setHeader('X-Inflight', String(inflight));
   res.setHeader('X-Pod', process.env.HOSTNAME ?? '');
@@ -77,4 +77,12 @@ serve('autoscale', async (req, res) => {
   if (mb !== undefined) lines.push(bloat(mb));
   if (lines.length === 0) lines.push('Hello from autoscale! Try ?sleep=100&prime=10000&bloat=5');
   reply(res, 200, lines.join('\n') + '\n');
+});
+
+// Any HTTP/1.1 upgrade (e.g. a WebSocket handshake) is accepted and the connection echoes what it gets:
+// enough to check that a proxy tunnels upgraded connections both ways.
+server.on('upgrade', (req, socket) => {
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade ?? 'websocket'}\r\nConnection: Upgrade\r\n\r\n`);
+  socket.on('data', (d: Buffer) => socket.write(d));
+  socket.on('error', () => socket.destroy());
 });
