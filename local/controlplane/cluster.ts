@@ -43,21 +43,27 @@ export async function up(config: LocalClusterConfig, say: Say): Promise<KubeConf
     'kube-controller-manager': () => healthy('https://127.0.0.1:10257/healthz', { insecure: true }),
     'kube-scheduler': () => healthy('https://127.0.0.1:10259/healthz', { insecure: true }),
     'node-agent': () => healthy(`https://${config.bridgeIp}:${config.kubeletPort}/healthz`, { ca }),
+    'kzero-webhook': () => healthy(`https://${config.bridgeIp}:${WEBHOOK_PORT}/healthz`, { ca }),
+    'kzero-controller-0': () => healthy(`http://127.0.0.1:${CONTROLLER_METRICS_PORT}/readyz`),
+    'kzero-autoscaler-0': () => healthy(`http://${config.bridgeIp}:${AUTOSCALER_PORT}/healthz`),
+    'kzero-activator': () => healthy(`http://127.0.0.1:${ACTIVATOR_ADMIN_PORT}/readyz`),
+  };
+  /** Starts what is missing of a wave at once, then waits until all of it is healthy. Returns what it started. */
+  const wave = async (members: Component[]): Promise<Set<string>> => {
+    const started = new Set<string>();
+    for (const c of members) if (await ensureRunning(config, c, say)) started.add(c.name);
+    await Promise.all(members.map((c) => {
+      const ready = readiness[c.name];
+      return ready && waitFor(`${c.name} to be healthy (log: ${logOf(config, c.name)})`, ready, { timeoutMs: 60_000, intervalMs: 100 });
+    }));
+    return started;
   };
   const all = components(config, NODE_MAIN);
-  // Two waves, each started at once: etcd with the API server (which retries etcd until it answers), then
-  // everything that talks to the API server.
-  const waves = [all.filter((c) => c.name === 'etcd' || c.name === 'kube-apiserver'), all.filter((c) => c.name !== 'etcd' && c.name !== 'kube-apiserver')];
-  let agentStarted = 0;
-  for (const wave of waves) {
-    for (const component of wave) {
-      if ((await ensureRunning(config, component, say)) && component.name === 'node-agent') agentStarted = Date.now();
-    }
-    await Promise.all(wave.map((component) => {
-      const ready = readiness[component.name];
-      return ready && waitFor(`${component.name} to be healthy (log: ${logOf(config, component.name)})`, ready, { timeoutMs: 60_000, intervalMs: 100 });
-    }));
-  }
+  // etcd with the API server (which retries etcd until it answers), then everything that talks to the API
+  // server, then, once the node runs pods and kzero's manifests are in, kzero itself.
+  await wave(all.filter((c) => c.name === 'etcd' || c.name === 'kube-apiserver'));
+  const secondWave = Date.now();
+  const agentStarted = (await wave(all.filter((c) => c.name !== 'etcd' && c.name !== 'kube-apiserver'))).has('node-agent') ? secondWave : 0;
 
   const kc = loadKubeConfig(join(config.home, 'kubeconfig'));
   const core = kc.makeApiClient(CoreV1Api);
@@ -75,18 +81,7 @@ export async function up(config: LocalClusterConfig, say: Say): Promise<KubeConf
   }, { timeoutMs: 60_000, intervalMs: 200 });
 
   await installKzero(config);
-  const kzeroReady: Record<string, () => Promise<true | undefined>> = {
-    'kzero-webhook': () => healthy(`https://${config.bridgeIp}:${WEBHOOK_PORT}/healthz`, { ca }),
-    'kzero-controller-0': () => healthy(`http://127.0.0.1:${CONTROLLER_METRICS_PORT}/readyz`),
-    'kzero-autoscaler-0': () => healthy(`http://${config.bridgeIp}:${AUTOSCALER_PORT}/healthz`),
-    'kzero-activator': () => healthy(`http://127.0.0.1:${ACTIVATOR_ADMIN_PORT}/readyz`),
-  };
-  const kzero = kzeroComponents(config);
-  for (const component of kzero) await ensureRunning(config, component, say);
-  await Promise.all(kzero.map((component) => {
-    const ready = kzeroReady[component.name];
-    return ready && waitFor(`${component.name} to be ready (log: ${logOf(config, component.name)})`, ready, { timeoutMs: 60_000, intervalMs: 100 });
-  }));
+  await wave(kzeroComponents(config));
   return kc;
 }
 
