@@ -29,4 +29,3 @@ export function statusCodeOf(err: unknown): number | undefined {
 
 export const isNotFound = (err: unknown): boolean => statusCodeOf(err) === 404;
 export const isConflict = (err: unknown): boolean => statusCodeOf(err) === 409;
-export const isAlreadyExists = isConflict;

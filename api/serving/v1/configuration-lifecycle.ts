@@ -8,7 +8,6 @@ export const ConfigurationConditions = Object.freeze({ Ready: 'Ready' });
 export const ConfigurationReasons = Object.freeze({
   RevisionFailed: 'RevisionFailed',
   RevisionDeleted: 'RevisionDeleted',
-  CreateRevisionFailed: 'RevisionFailed',
 });
 
 export const configurationConditionSet = conditionSet(ConfigurationConditions.Ready);
@@ -33,5 +32,5 @@ export function markLatestCreatedFailed(c: ConditionManager, name: string, messa
 }
 
 export function markRevisionCreationFailed(c: ConditionManager, message: string): void {
-  c.markFalse(ConfigurationConditions.Ready, ConfigurationReasons.CreateRevisionFailed, `Revision creation failed with message: ${message}.`);
+  c.markFalse(ConfigurationConditions.Ready, ConfigurationReasons.RevisionFailed, `Revision creation failed with message: ${message}.`);
 }

@@ -31,11 +31,6 @@ export function revisionConditions(rev: Revision, now: string): ConditionManager
   return new ConditionManager(revisionConditionSet, rev.status, now);
 }
 
-export function markRevisionDeploying(c: ConditionManager, reason: string = RevisionReasons.Deploying): void {
-  c.markUnknown(RevisionConditions.ResourcesAvailable, reason, '');
-  c.markUnknown(RevisionConditions.ContainerHealthy, reason, '');
-}
-
 export function markResourcesAvailable(c: ConditionManager): void {
   c.markTrue(RevisionConditions.ResourcesAvailable);
 }

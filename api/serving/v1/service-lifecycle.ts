@@ -20,10 +20,6 @@ export function propagateRouteReady(c: ConditionManager, ready: Condition | unde
   c.propagate(ServiceConditions.RoutesReady, ready, 'OutOfDate', 'The Route is still working to reflect the latest desired specification.');
 }
 
-export function markRouteNotYetReady(c: ConditionManager): void {
-  c.markUnknown(ServiceConditions.RoutesReady, 'OutOfDate', 'The Route is still working to reflect the latest desired specification.');
-}
-
 export function markConfigurationNotOwned(c: ConditionManager, name: string): void {
   c.markFalse(ServiceConditions.ConfigurationsReady, 'NotOwned', `There is an existing Configuration "${name}" that we do not own.`);
 }

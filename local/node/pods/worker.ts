@@ -109,12 +109,6 @@ export class PodWorker {
     for (const r of this.main) r.start();
   }
 
-  /** The pod is terminal once every container is done for good (restartPolicy Never/OnFailure). */
-  get terminal(): boolean {
-    const phase = this.pod.status?.phase;
-    return phase === 'Succeeded' || phase === 'Failed';
-  }
-
   /** Stops every container with `graceMs` each, then removes the sandbox. Idempotent. */
   terminate(graceMs: number): Promise<void> {
     this.terminating ??= (async () => {
