@@ -16,17 +16,16 @@ import { Resources } from '../lib/kube/resources.js';
 import { KubeRest } from '../lib/kube/rest.js';
 import { SYSTEM_NAMESPACE } from '../controller/config/store.js';
 import { AutoscalerClient } from './autoscaler-client.js';
-import { ActivatorError } from './errors.js';
 import { buildHandlerChain } from './handler/chain.js';
 import { errorMiddleware } from './handler/errors.js';
 import { proxyHandler } from './handler/proxy.js';
 import { routeMiddleware } from './handler/route.js';
-import { tunnel, upgradeError } from './handler/upgrade.js';
+import { upgradeHandler } from './handler/upgrade.js';
 import { activatorMetrics, metricsMiddleware } from './metrics.js';
 import { DirectProber } from './net/prober.js';
-import { RevisionRegistry } from './revisions.js';
+import { RevisionRegistry, type RevisionState } from './revisions.js';
 import { normalizeHost } from './routing/hosts.js';
-import { buildRoutingTable, lookup, pickTarget, type RoutingTable } from './routing/table.js';
+import { buildRoutingTable, type RoutingTable } from './routing/table.js';
 import { StatsCollector } from './stats/collector.js';
 
 const { flags } = parseFlags(process.argv.slice(2));
@@ -56,19 +55,20 @@ async function main(): Promise<void> {
   const prober = new DirectProber(registry, clock);
   const stats = new StatsCollector();
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256 });
-  const proxy = proxyHandler({
+  const proxyDeps = {
     clock, agent, prober, queueLimit: Number(flags.get('queue-limit') ?? 10_000), coldStartSeconds: metrics.coldStartSeconds,
-    poke: (rev) => autoscalers.poke(rev.shard, rev.namespace, rev.name),
-  });
+    poke: (rev: RevisionState) => autoscalers.poke(rev.shard, rev.namespace, rev.name),
+  };
+  const routeDeps = { table: () => table, registry };
   const handle = buildHandlerChain([
     errorMiddleware(log),
     metricsMiddleware(metrics, clock),
-    routeMiddleware({ table: () => table, registry }),
+    routeMiddleware(routeDeps),
     (next) => async (ctx) => {
       stats.request(ctx.revision!);
       await next(ctx);
     },
-  ], proxy);
+  ], proxyHandler(proxyDeps));
 
   let draining = false;
   const server = createServer((req, res) => {
@@ -76,19 +76,7 @@ async function main(): Promise<void> {
     if (draining) res.setHeader('Connection', 'close');
     void handle(ctx);
   });
-  server.on('upgrade', (req, socket, head) => {
-    void (async () => {
-      const entry = lookup(table, normalizeHost(req.headers.host));
-      const target = entry && pickTarget(entry, Math.random());
-      const rev = target && registry.get(target.namespace, target.revision);
-      if (!rev) throw new ActivatorError('NO_ROUTE', `no Route serves host "${req.headers.host}"`);
-      if (rev.backends.readyCount === 0) autoscalers.poke(rev.shard, rev.namespace, rev.name);
-      prober.kick();
-      const slot = await rev.backends.acquire(clock.now() + rev.timeoutMs, new AbortController().signal);
-      if (!slot) throw new ActivatorError(rev.backends.failure ? 'REVISION_FAILED' : 'COLD_START_TIMEOUT', rev.backends.failure ?? `revision "${rev.name}": no pod in time`);
-      tunnel(req, socket, head, slot.ip, rev, normalizeHost(req.headers.host), slot.release);
-    })().catch((err: unknown) => upgradeError(socket, err));
-  });
+  server.on('upgrade', upgradeHandler(routeDeps, proxyDeps));
   server.keepAliveTimeout = 65_000;
 
   const sampler = setInterval(() => stats.sample(registry.all()), 100);

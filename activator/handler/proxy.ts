@@ -3,6 +3,7 @@ import type { Histogram } from 'prom-client';
 import type { Clock } from '../../lib/clock.js';
 import { ActivatorError } from '../errors.js';
 import type { DirectProber } from '../net/prober.js';
+import type { EventEmitter } from 'node:events';
 import type { RevisionState } from '../revisions.js';
 import type { Handler, RequestContext } from './context.js';
 import { forward } from './forward.js';
@@ -18,37 +19,42 @@ export interface ProxyDeps {
   coldStartSeconds: Histogram<'path'>;
 }
 
+export type Slot = { ip: string; release: () => void };
+
 /**
- * A pod for the request, then the request to it. Warm: a ready pod with room, at once. Cold: the request
- * waits (bounded queue, the revision's timeout) while the autoscaler is poked and starting pods are probed;
- * it fails at once if the revision turns out unable to start.
+ * A pod with room for one request (or upgraded connection) to `rev`. Warm: at once. Cold: the autoscaler is
+ * poked, starting pods are probed, and the caller waits in a bounded queue until the revision's timeout;
+ * a revision that cannot start fails at once. Undefined if `client` went away while waiting.
  */
-/** The cold path: wait (bounded by the revision's timeout) for a pod with room, probing starting pods. */
-async function waitForPod(ctx: RequestContext, deps: ProxyDeps, started: number): Promise<{ ip: string; release: () => void } | undefined> {
-  const rev = ctx.revision!;
+export async function acquirePod(rev: RevisionState, deps: ProxyDeps, started: number, client: EventEmitter): Promise<{ slot: Slot; cold: boolean } | undefined> {
+  if (rev.backends.failure) throw new ActivatorError('REVISION_FAILED', rev.backends.failure);
+  const cold = rev.backends.readyCount === 0;
+  if (cold) deps.poke(rev);
+  if (rev.backends.waiting >= deps.queueLimit) {
+    throw new ActivatorError('QUEUE_FULL', `revision "${rev.name}": ${rev.backends.waiting} requests already waiting for a pod (limit ${deps.queueLimit})`);
+  }
+  const warm = rev.backends.tryAcquire();
+  if (warm) return { slot: warm, cold };
   const abort = new AbortController();
   const onClose = (): void => abort.abort();
-  ctx.res.once('close', onClose);
+  client.once('close', onClose);
   deps.prober.kick();
   const slot = await rev.backends.acquire(started + rev.timeoutMs, abort.signal);
-  ctx.res.off('close', onClose);
-  if (slot || abort.signal.aborted) return slot;
+  client.off('close', onClose);
+  if (slot) return { slot, cold };
+  if (abort.signal.aborted) return undefined;
   if (rev.backends.failure) throw new ActivatorError('REVISION_FAILED', rev.backends.failure);
   throw new ActivatorError('COLD_START_TIMEOUT', `revision "${rev.name}": no pod could take the request within ${Math.round(rev.timeoutMs / 1000)}s`);
 }
 
+/** A pod for the request (see acquirePod), then the request to it. */
 export function proxyHandler(deps: ProxyDeps): Handler {
   return async (ctx: RequestContext) => {
     const rev = ctx.revision!;
-    if (rev.backends.failure) throw new ActivatorError('REVISION_FAILED', rev.backends.failure);
     const started = deps.clock.now();
-    const cold = rev.backends.readyCount === 0;
-    if (cold) deps.poke(rev);
-    if (rev.backends.waiting >= deps.queueLimit) {
-      throw new ActivatorError('QUEUE_FULL', `revision "${rev.name}": ${rev.backends.waiting} requests already waiting for a pod (limit ${deps.queueLimit})`);
-    }
-    const slot = rev.backends.tryAcquire() ?? (await waitForPod(ctx, deps, started));
-    if (!slot) return; // the client went away while waiting
+    const got = await acquirePod(rev, deps, started, ctx.res);
+    if (!got) return; // the client went away while waiting
+    const { slot, cold } = got;
     ctx.path = cold ? 'cold' : 'warm';
     if (cold) deps.coldStartSeconds.observe({ path: 'deployment' }, (deps.clock.now() - started) / 1000);
     try {
