@@ -13,6 +13,12 @@ export interface RevisionStat {
   requests: number;
 }
 
+/** A pod the autoscaler claimed from a warm pool in answer to a poke. */
+export interface PokedPod {
+  name: string;
+  ip: string;
+}
+
 export interface EndpointsLookup {
   get(name: string, namespace?: string): V1Endpoints | undefined;
 }
@@ -34,13 +40,19 @@ export class AutoscalerClient {
     return ip && port ? `http://${ip}:${port}` : undefined;
   }
 
-  /** At most one poke per revision per second: a burst of cold requests is one scale-up. */
-  poke(shard: string | undefined, namespace: string, revision: string): void {
+  /**
+   * At most one poke per revision per second: a burst of cold requests is one scale-up. `onPods` gets the
+   * pods the autoscaler claimed from a warm pool for it, ready to serve before any informer shows them.
+   */
+  poke(shard: string | undefined, namespace: string, revision: string, onPods: (pods: PokedPod[]) => void): void {
     const key = `${namespace}/${revision}`;
     const now = this.deps.clock.now();
     if ((this.lastPoke.get(key) ?? -Infinity) > now - 1000) return;
     this.lastPoke.set(key, now);
-    void this.post(shard, '/poke', { namespace, revision }).catch((err: unknown) => {
+    this.post(shard, '/poke', { namespace, revision }).then((text) => {
+      const pods = (JSON.parse(text || '{}') as { pods?: PokedPod[] }).pods ?? [];
+      if (pods.length) onPods(pods.filter((p) => typeof p.ip === 'string'));
+    }).catch((err: unknown) => {
       this.lastPoke.delete(key);
       this.deps.log.warn('activator: poke failed', { revision: key, shard, error: err });
     });
@@ -50,16 +62,18 @@ export class AutoscalerClient {
     await this.post(shard, '/stats', { stats });
   }
 
-  private async post(shard: string | undefined, path: string, body: unknown): Promise<void> {
+  private async post(shard: string | undefined, path: string, body: unknown): Promise<string> {
     if (shard === undefined) throw new Error('revision has no shard label');
     const base = this.address(shard);
     if (!base) throw new Error(`no endpoints for autoscaler of shard ${shard}`);
     const res = await request(`${base}${path}`, {
       method: 'POST', body: JSON.stringify(body),
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.deps.token}` },
-      headersTimeout: 2000, bodyTimeout: 2000,
+      // A poke may claim and load a warm pod (tens of ms) or, rarely, wait on the API server.
+      headersTimeout: 30_000, bodyTimeout: 30_000,
     });
-    await res.body.dump();
-    if (res.statusCode >= 300) throw new Error(`autoscaler ${shard} ${path}: HTTP ${res.statusCode}`);
+    const text = await res.body.text();
+    if (res.statusCode >= 300) throw new Error(`autoscaler ${shard} ${path}: HTTP ${res.statusCode}: ${text.trim()}`);
+    return text;
   }
 }

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256 });
   const proxyDeps = {
     clock, agent, prober, queueLimit: Number(flags.get('queue-limit') ?? 10_000), coldStartSeconds: metrics.coldStartSeconds,
-    poke: (rev: RevisionState) => autoscalers.poke(rev.shard, rev.namespace, rev.name),
+    poke: (rev: RevisionState) => autoscalers.poke(rev.shard, rev.namespace, rev.name, (pods) => registry.announce(rev, pods.map((p) => p.ip))),
   };
   const routeDeps = { table: () => table, registry };
   const handle = buildHandlerChain([

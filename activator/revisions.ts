@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { findCondition } from '../api/conditions.js';
-import { KzeroLabels, ServingLabels } from '../api/serving/labels.js';
+import { KzeroLabels, PoolStates, ServingLabels } from '../api/serving/labels.js';
 import type { Revision } from '../api/serving/v1/types.js';
 import type { Clock } from '../lib/clock.js';
 import { RevisionBackends } from './net/backends.js';
@@ -21,9 +21,15 @@ export interface RevisionState {
   starting: string[];
   /** Starting pods a direct probe found serving before the kubelet did. */
   probed: Set<string>;
+  /** Pods the autoscaler said it claimed for us (IP -> when), until the informer shows them. */
+  announced: Map<string, number>;
+  /** IPs of pods claimed from a warm pool (cold starts they serve are the pool path). */
+  pooled: Set<string>;
   port: number;
 }
 
+/** How long an announced pod serves without the informer confirming it. */
+const ANNOUNCED_MS = 30_000;
 const podReady = (p: V1Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 /** The revisions and their pods, updated from the informers; the data plane reads it on every request. */
@@ -93,17 +99,35 @@ export class RevisionRegistry {
   private create(key: string, namespace: string, name: string, cc: number): RevisionState {
     const state: RevisionState = {
       key, namespace, name, shard: undefined, containerConcurrency: cc, timeoutMs: 300_000, responseStartTimeoutMs: 300_000, idleTimeoutMs: 0,
-      backends: new RevisionBackends(this.clock, cc), starting: [], probed: new Set(), port: 8080,
+      backends: new RevisionBackends(this.clock, cc), starting: [], probed: new Set(), announced: new Map(), pooled: new Set(), port: 8080,
     };
     this.revisions.set(key, state);
     return state;
   }
 
+  /**
+   * Pods claimed from a warm pool and specialized for the revision, as the autoscaler answered a poke: they
+   * serve now. The informer confirms them a few ms later (or, if it never does, they lapse).
+   */
+  announce(state: RevisionState, ips: readonly string[]): void {
+    const now = this.clock.now();
+    for (const ip of ips) {
+      state.announced.set(ip, now);
+      state.pooled.add(ip);
+    }
+    this.refreshPods(state);
+  }
+
   private refreshPods(state: RevisionState): void {
-    const pods = [...(this.pods.get(state.key)?.values() ?? [])].filter((p) => !p.metadata?.deletionTimestamp && p.status?.podIP);
+    const all = [...(this.pods.get(state.key)?.values() ?? [])];
+    const pods = all.filter((p) => !p.metadata?.deletionTimestamp && p.status?.podIP);
     const ready = pods.filter(podReady).map((p) => p.status!.podIP!);
     state.starting = pods.filter((p) => !podReady(p) && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded').map((p) => p.status!.podIP!);
     state.probed = new Set(state.starting.filter((ip) => state.probed.has(ip)));
-    state.backends.setPods([...ready, ...state.probed]);
+    const known = new Set(all.map((p) => p.status?.podIP));
+    const horizon = this.clock.now() - ANNOUNCED_MS;
+    for (const [ip, at] of state.announced) if (known.has(ip) || at < horizon) state.announced.delete(ip);
+    state.pooled = new Set([...pods.filter((p) => p.metadata?.labels?.[KzeroLabels.poolState] === PoolStates.claimed).map((p) => p.status!.podIP!), ...state.announced.keys()]);
+    state.backends.setPods([...new Set([...ready, ...state.probed, ...state.announced.keys()])]);
   }
 }

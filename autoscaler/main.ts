@@ -2,9 +2,11 @@
 // decider per revision, scales Deployments and writes PodAutoscaler status. This file only wires.
 import { readFileSync } from 'node:fs';
 import type { V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PodAutoscaler } from '../api/kzero/v1alpha1/types.js';
-import { KzeroLabels, ServingLabels } from '../api/serving/labels.js';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PodAutoscaler, PodPool } from '../api/kzero/v1alpha1/types.js';
+import { KzeroLabels, PoolStates, ServingLabels } from '../api/serving/labels.js';
+import type { Revision } from '../api/serving/v1/types.js';
+import { poolToken } from '../lib/pool-token.js';
 import { realClock } from '../lib/clock.js';
 import { parseFlags, requireFlag } from '../lib/flags.js';
 import { adminServer, parseListen } from '../lib/http-server.js';
@@ -15,6 +17,8 @@ import { Resources } from '../lib/kube/resources.js';
 import { KubeRest } from '../lib/kube/rest.js';
 import { ConfigValue, SYSTEM_NAMESPACE } from '../controller/config/store.js';
 import { parseAutoscalerConfig, revisionScalingSpec } from './config/config.js';
+import { parsePoolConfig } from './config/pool.js';
+import { httpSpecialize, PoolClaimer } from './pool/claimer.js';
 import { Decider, pokeFromZero } from './scaling/decider.js';
 import { Scaler } from './scaler.js';
 import { autoscalerServer } from './server.js';
@@ -35,9 +39,19 @@ async function main(): Promise<void> {
   const pas = informerFor(kc, paClient, { labelSelector: selector, clock, log });
   const deployments = informerFor(kc, deploymentClient, { labelSelector: selector, clock, log });
   const pods = informerFor(kc, rest.resource<V1Pod>(Resources.pod), { labelSelector: `${selector},${ServingLabels.revision}`, clock, log });
+  const revisions = informerFor(kc, rest.resource<Revision>(Resources.revision), { labelSelector: selector, clock, log });
+  // Pools and their warm pods in every shard: a pool serves the Revisions of its namespace, whatever their shard.
+  const podPools = informerFor(kc, rest.resource<PodPool>(Resources.podPool), { clock, log });
+  const podClient = rest.resource<V1Pod>(Resources.pod);
+  const warmPods = informerFor(kc, podClient, { labelSelector: `${KzeroLabels.poolState}=${PoolStates.warm}`, clock, log });
   const configMaps = informerFor(kc, rest.resource<V1ConfigMap>(Resources.configMap), { namespace: SYSTEM_NAMESPACE, clock, log });
   const config = new ConfigValue('config-autoscaler', parseAutoscalerConfig, log);
-  configMaps.on({ add: (cm) => config.apply(cm), update: (cm) => config.apply(cm), delete: (cm) => config.apply(cm, true) });
+  const poolConfig = new ConfigValue('config-pool', parsePoolConfig, log);
+  const onConfig = (cm: V1ConfigMap, deleted = false): void => {
+    config.apply(cm, deleted);
+    poolConfig.apply(cm, deleted);
+  };
+  configMaps.on({ add: (cm) => onConfig(cm), update: (cm) => onConfig(cm), delete: (cm) => onConfig(cm, true) });
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -45,9 +59,41 @@ async function main(): Promise<void> {
   const actualPods = new Gauge({ name: 'kzero_autoscaler_actual_pods', help: 'Ready pods, by revision.', labelNames: ['namespace', 'revision'], registers: [registry] });
   const panic = new Gauge({ name: 'kzero_autoscaler_panic_mode', help: '1 while a revision is in panic mode.', labelNames: ['namespace', 'revision'], registers: [registry] });
 
+  const claims = new Counter({ name: 'kzero_pool_claims_total', help: 'Warm pods claimed and specialized, by pool.', labelNames: ['namespace', 'pool'], registers: [registry] });
+  const misses = new Counter({ name: 'kzero_pool_misses_total', help: 'Pods a pool-backed Revision needed and no warm pod gave (empty, unfit, code, error): the Deployment path served them.', labelNames: ['namespace', 'pool', 'reason'], registers: [registry] });
+  const specialize = new Histogram({ name: 'kzero_pool_claim_seconds', help: 'From the claim patch to the runtime answering /specialize (code loaded), by pool.', labelNames: ['namespace', 'pool'], buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5], registers: [registry] });
+  new Gauge({
+    name: 'kzero_pool_ready_pods', help: 'Warm pods Ready to be claimed, by pool.', labelNames: ['namespace', 'pool'], registers: [registry],
+    collect() {
+      this.reset();
+      const count = new Map<string, number>();
+      for (const p of warmPods.list()) {
+        if (!p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
+        const k = `${p.metadata?.namespace}/${p.metadata?.labels?.[KzeroLabels.pool]}`;
+        count.set(k, (count.get(k) ?? 0) + 1);
+      }
+      for (const [k, n] of count) {
+        const [namespace, pool] = k.split('/');
+        this.set({ namespace, pool }, n);
+      }
+    },
+  });
+  const claimer = new PoolClaimer({
+    clock, log, pools: podPools, warmPods, podClient, specialize: httpSpecialize, random: Math.random,
+    token: (pool) => poolToken(token, pool.metadata.namespace ?? '', pool.metadata.name ?? '', pool.metadata.uid ?? ''),
+    metrics: {
+      claimed: (ns, pool, seconds) => {
+        claims.inc({ namespace: ns, pool });
+        specialize.observe({ namespace: ns, pool }, seconds);
+      },
+      missed: (ns, pool, reason) => misses.inc({ namespace: ns, pool, reason }),
+    },
+  });
+
   const specOf = (pa: PodAutoscaler) => revisionScalingSpec(config.get(), pa.metadata.annotations, pa.spec.containerConcurrency ?? 0);
   const scaler = new Scaler({
-    clock, log, podAutoscalers: pas, deployments, pods, paClient, deploymentClient,
+    clock, log, podAutoscalers: pas, deployments, pods, paClient, deploymentClient, podClient,
+    pool: { revisions, claimer, enabled: () => poolConfig.get().enabled },
     newDecider: (pa) => new Decider(specOf(pa), { now: clock.now() }),
     pokeScale: (pa) => pokeFromZero(specOf(pa)),
     onDecision: (pa, desired, actual, panicking) => {
@@ -59,7 +105,8 @@ async function main(): Promise<void> {
   });
   pas.on({ delete: (pa) => scaler.forget(pa) });
 
-  await Promise.all([pas.start(), deployments.start(), pods.start(), configMaps.start()]);
+  const informers = [pas, deployments, pods, revisions, podPools, warmPods, configMaps];
+  await Promise.all(informers.map((i) => i.start()));
   const server = autoscalerServer({ stats: (s) => scaler.stats(s), poke: (ns, rev) => scaler.poke(ns, rev) }, token, log);
   const listen = parseListen(flags.get('listen') ?? '0.0.0.0:8099');
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(listen.port, listen.host, resolve));
@@ -78,7 +125,7 @@ async function main(): Promise<void> {
     clearInterval(timer);
     server.close();
     admin.close();
-    void Promise.all([pas.stop(), deployments.stop(), pods.stop(), configMaps.stop()]).finally(() => process.exit(0));
+    void Promise.all(informers.map((i) => i.stop())).finally(() => process.exit(0));
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -17,9 +17,10 @@ class RecordingApi implements AutoscalerApi {
     this.statsCalls.push(stats);
   }
 
-  async poke(namespace: string, revision: string): Promise<void> {
+  async poke(namespace: string, revision: string): Promise<{ pods: Array<{ name: string; ip: string }> }> {
     this.pokes.push([namespace, revision]);
     if (this.pokeError) throw this.pokeError;
+    return { pods: [{ name: 'hello-00001-warm-abcde', ip: '10.244.0.9' }] };
   }
 }
 
@@ -113,8 +114,8 @@ describe('autoscaler/server (real server on 127.0.0.1:0)', () => {
   });
 
   describe('POST /poke', () => {
-    it('204 once the api has scaled', async () => {
-      expect(await call('POST', '/poke', JSON.stringify({ namespace: 'default', revision: 'hello-00001' }))).to.deep.equal({ status: 204, body: '' });
+    it('200 with the pods it claimed once the api has scaled', async () => {
+      expect(await call('POST', '/poke', JSON.stringify({ namespace: 'default', revision: 'hello-00001' }))).to.deep.equal({ status: 200, body: '{"pods":[{"name":"hello-00001-warm-abcde","ip":"10.244.0.9"}]}' });
       expect(api.pokes).to.deep.equal([['default', 'hello-00001']]);
     });
 

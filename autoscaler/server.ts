@@ -11,7 +11,8 @@ export interface StatMessage {
 
 export interface AutoscalerApi {
   stats(stats: StatMessage[]): void;
-  poke(namespace: string, revision: string): Promise<void>;
+  /** Scales a revision at zero up at once; the pods it claimed from a pool are served at once too. */
+  poke(namespace: string, revision: string): Promise<{ pods: Array<{ name: string; ip: string }> }>;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -52,7 +53,7 @@ export function autoscalerServer(api: AutoscalerApi, token: string, log: Logger)
       }
       if (!body.namespace || !body.revision) return void res.writeHead(400).end('want {"namespace", "revision"}\n');
       api.poke(body.namespace, body.revision).then(
-        () => res.writeHead(204).end(),
+        (result) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result)),
         (err: unknown) => {
           log.warn('autoscaler: poke failed', { revision: `${body.namespace}/${body.revision}`, error: err });
           res.writeHead(500).end(`${(err as Error).message}\n`);

@@ -1,13 +1,15 @@
 // kzero's controller: the Serving API reconcilers for one shard (Service, Configuration, Revision, Route),
 // optionally the shard assigner. Several replicas of a shard may run at once. This file only wires.
-import type { KubernetesObject, V1ConfigMap, V1Deployment, V1Namespace, V1Pod } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
+import type { KubernetesObject, V1ConfigMap, V1Deployment, V1Namespace, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { getAutoscalingAnnotation } from '../api/autoscaling/annotations.js';
-import type { PodAutoscaler } from '../api/kzero/v1alpha1/types.js';
-import { KzeroLabels, ServingLabels } from '../api/serving/labels.js';
+import type { PodAutoscaler, PodPool } from '../api/kzero/v1alpha1/types.js';
+import { KzeroAnnotations, KzeroLabels, PoolStates, ServingLabels } from '../api/serving/labels.js';
 import type { Configuration, Revision, Route, Service } from '../api/serving/v1/types.js';
 import { realClock } from '../lib/clock.js';
-import { parseFlags } from '../lib/flags.js';
+import { parseFlags, requireFlag } from '../lib/flags.js';
+import { poolToken } from '../lib/pool-token.js';
 import { adminServer, parseListen } from '../lib/http-server.js';
 import { createLogger, parseLevel } from '../lib/log.js';
 import { loadKubeConfig } from '../lib/kube/client.js';
@@ -19,6 +21,9 @@ import { parseDeploymentConfig } from './config/deployment.js';
 import { parseDomainConfig } from './config/domain.js';
 import { ConfigValue, SYSTEM_NAMESPACE } from './config/store.js';
 import { all, byLabel, referencingRoutes } from './handlers.js';
+import { poolSizing } from './reconciler/podpool/autosize.js';
+import { PoolDemand } from './reconciler/podpool/demand.js';
+import { PodPoolReconciler } from './reconciler/podpool/reconciler.js';
 import { ConfigurationReconciler } from './reconciler/configuration/reconciler.js';
 import { RevisionReconciler } from './reconciler/revision/reconciler.js';
 import { RouteReconciler } from './reconciler/route/reconciler.js';
@@ -44,6 +49,8 @@ const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const metrics = controllerMetrics(registry);
 const resyncMs = 10 * 60_000;
+// kzero's internal key: the PodPools' specialize tokens are derived from it (lib/pool-token.ts).
+const internalKey = readFileSync(requireFlag(flags, 'token-file'), 'utf8').trim();
 
 async function main(): Promise<void> {
   const rest = await KubeRest.fromKubeConfig(kc, 32);
@@ -53,6 +60,8 @@ async function main(): Promise<void> {
     revision: rest.resource<Revision>(Resources.revision),
     route: rest.resource<Route>(Resources.route),
     podAutoscaler: rest.resource<PodAutoscaler>(Resources.podAutoscaler),
+    podPool: rest.resource<PodPool>(Resources.podPool),
+    secret: rest.resource<V1Secret>(Resources.secret),
     deployment: rest.resource<V1Deployment>(Resources.deployment),
     pod: rest.resource<V1Pod>(Resources.pod),
     configMap: rest.resource<V1ConfigMap>(Resources.configMap),
@@ -71,6 +80,9 @@ async function main(): Promise<void> {
     podAutoscaler: sharded(clients.podAutoscaler),
     deployment: sharded(clients.deployment),
     pod: sharded(clients.pod, `,${ServingLabels.revision}`),
+    podPool: sharded(clients.podPool),
+    // Pool pods in every shard: a pool's pods, once claimed, carry the shard of the Revision they serve.
+    poolPod: informerFor(kc, clients.pod, { labelSelector: KzeroLabels.pool, clock, log, resyncMs }),
     configMap: informerFor(kc, clients.configMap, { namespace: SYSTEM_NAMESPACE, clock, log }),
   };
 
@@ -107,7 +119,20 @@ async function main(): Promise<void> {
   const routeCtl = new Controller<Route>({ ...driver, lister: inf.route, client: clients.route, reconciler: new RouteReconciler({
     configurations: inf.configuration, revisions: inf.revision, domains: () => config.domain.get(),
   }) });
-  const controllers: Array<{ start(): void; stop(): void }> = [svcCtl, cfgCtl, revCtl, routeCtl];
+  const demand = new PoolDemand((key) => {
+    const [ns, name] = key.split('/');
+    const pool = inf.podPool.get(name ?? '', ns);
+    return pool ? poolSizing(pool.spec).windowMs : 60_000;
+  });
+  const poolCtl = new Controller<PodPool>({ ...driver, lister: inf.podPool, client: clients.podPool, reconciler: new PodPoolReconciler({
+    deployments: { lister: inf.deployment, client: clients.deployment },
+    secrets: clients.secret,
+    pods: inf.poolPod,
+    demand,
+    events,
+    token: (pool) => poolToken(internalKey, pool.metadata.namespace ?? '', pool.metadata.name ?? '', pool.metadata.uid ?? ''),
+  }) });
+  const controllers: Array<{ start(): void; stop(): void }> = [svcCtl, cfgCtl, revCtl, routeCtl, poolCtl];
   const [svc, cfg, rev, rt] = [svcCtl, cfgCtl, revCtl, routeCtl];
 
   inf.service.on(all((o) => svc.enqueue(o)));
@@ -117,6 +142,21 @@ async function main(): Promise<void> {
   inf.deployment.on(all(byLabel(rev, ServingLabels.revision)));
   inf.podAutoscaler.on(all(byLabel(rev, ServingLabels.revision)));
   inf.pod.on(all(byLabel(rev, ServingLabels.revision)));
+  inf.deployment.on(all(byLabel(poolCtl, KzeroLabels.pool)));
+  // A claimed pool pod is a claim (at its claimed-at time); a pool-labelled pod without a state was made by a
+  // pool-backed Revision's Deployment: a miss.
+  const recordDemand = (p: V1Pod): void => {
+    const pool = p.metadata?.labels?.[KzeroLabels.pool];
+    if (!pool) return;
+    const key = `${p.metadata?.namespace}/${pool}`;
+    const state = p.metadata?.labels?.[KzeroLabels.poolState];
+    const claimedAt = Date.parse(p.metadata?.annotations?.[KzeroAnnotations.claimedAt] ?? '');
+    if (state === PoolStates.claimed && Number.isFinite(claimedAt)) demand.record(key, p.metadata?.uid ?? '', 'claim', claimedAt);
+    else if (state === undefined) demand.record(key, p.metadata?.uid ?? '', 'miss', Date.parse(String(p.metadata?.creationTimestamp ?? '')) || clock.now());
+    poolCtl.enqueueKey(key);
+  };
+  inf.poolPod.on({ add: recordDemand, update: recordDemand, delete: (p) => poolCtl.enqueueKey(`${p.metadata?.namespace}/${p.metadata?.labels?.[KzeroLabels.pool]}`) });
+  inf.podPool.on(all((o) => poolCtl.enqueue(o)));
   const onConfig = (cm: V1ConfigMap, deleted = false): void => {
     if (config.domain.apply(cm, deleted)) for (const r of inf.route.list()) rt.enqueue(r);
     if (config.deployment.apply(cm, deleted) || config.autoscaler.apply(cm, deleted)) for (const r of inf.revision.list()) rev.enqueue(r);
@@ -128,7 +168,7 @@ async function main(): Promise<void> {
   if (flags.has('assign-shards')) {
     const namespaces = informerFor(kc, clients.namespace, { clock, log });
     informers.push(namespaces);
-    for (const kind of ['service', 'configuration', 'route'] as const) {
+    for (const kind of ['service', 'configuration', 'route', 'podPool'] as const) {
       const client = clients[kind] as typeof clients.service;
       const unassigned = informerFor(kc, client, { labelSelector: UNASSIGNED, clock, log, resyncMs: 60_000 });
       const ctl = new Controller<Service>({ ...driver, workers: 2, lister: unassigned, client, reconciler: new ShardAssigner<Service>(`${client.type.kind}ShardAssigner`, { client, namespaces, shards: () => config.shards.get() }) });

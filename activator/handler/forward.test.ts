@@ -108,7 +108,7 @@ describe('activator/handler/forward', () => {
     function revisionState(): RevisionState {
       return {
         key: 'default/hello-00001', namespace: 'default', name: 'hello-00001', shard: 'shard-a', containerConcurrency: 0, timeoutMs: 300_000,
-        responseStartTimeoutMs: 300_000, idleTimeoutMs: 0, backends: new RevisionBackends(new FakeClock(), 0), starting: [], probed: new Set(), port: 8080,
+        responseStartTimeoutMs: 300_000, idleTimeoutMs: 0, backends: new RevisionBackends(new FakeClock(), 0), starting: [], probed: new Set(), announced: new Map(), pooled: new Set(), port: 8080,
       };
     }
 

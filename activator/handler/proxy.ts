@@ -56,7 +56,7 @@ export function proxyHandler(deps: ProxyDeps): Handler {
     if (!got) return; // the client went away while waiting
     const { slot, cold } = got;
     ctx.path = cold ? 'cold' : 'warm';
-    if (cold) deps.coldStartSeconds.observe({ path: 'deployment' }, (deps.clock.now() - started) / 1000);
+    if (cold) deps.coldStartSeconds.observe({ path: rev.pooled.has(slot.ip) ? 'pool' : 'deployment' }, (deps.clock.now() - started) / 1000);
     try {
       const waited = deps.clock.now() - started;
       await forward(ctx, slot.ip, rev.port, deps.agent, {

@@ -10,7 +10,7 @@ const clock = new FakeClock();
 function state(name: string, shard: string | undefined, namespace = 'default'): RevisionState {
   return {
     key: `${namespace}/${name}`, namespace, name, shard, containerConcurrency: 1, timeoutMs: 300_000, responseStartTimeoutMs: 300_000, idleTimeoutMs: 0,
-    backends: new RevisionBackends(clock, 1), starting: [], probed: new Set(), port: 8080,
+    backends: new RevisionBackends(clock, 1), starting: [], probed: new Set(), announced: new Map(), pooled: new Set(), port: 8080,
   };
 }
 

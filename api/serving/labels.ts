@@ -29,6 +29,23 @@ export const ServingAnnotations = Object.freeze({
 export const KzeroLabels = Object.freeze({
   /** The shard that reconciles an object; children inherit it from their parent. */
   shard: 'kzero.dev/shard',
+  /** Pods of a PodPool (warm or claimed), and the pods a pool-backed Revision's Deployment runs. */
+  pool: 'kzero.dev/pool',
+  /** Pool pods: `warm` (claimable; the pool Deployment's selector) or `claimed` (serving a Revision). */
+  poolState: 'kzero.dev/pool-state',
+});
+
+export const PoolStates = Object.freeze({ warm: 'warm', claimed: 'claimed' });
+
+export const KzeroAnnotations = Object.freeze({
+  /** Revisions: the PodPool (same namespace) whose warm pods may serve the Revision. */
+  pool: 'kzero.dev/pool',
+  /** Revisions: the code package (tar.gz URL) the warm runtime loads. */
+  code: 'kzero.dev/code',
+  /** Revisions: the hex sha256 of the code package. */
+  codeSha256: 'kzero.dev/code-sha256',
+  /** Claimed pods: when the claim happened (RFC 3339 with milliseconds). */
+  claimedAt: 'kzero.dev/claimed-at',
 });
 
 export const VISIBILITY_CLUSTER_LOCAL = 'cluster-local';

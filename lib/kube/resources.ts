@@ -10,6 +10,8 @@ export const Resources = Object.freeze({
   revision: t('serving.knative.dev', 'v1', 'revisions', 'Revision'),
   route: t('serving.knative.dev', 'v1', 'routes', 'Route'),
   podAutoscaler: t('kzero.dev', 'v1alpha1', 'podautoscalers', 'PodAutoscaler'),
+  podPool: t('kzero.dev', 'v1alpha1', 'podpools', 'PodPool'),
+  secret: t('', 'v1', 'secrets', 'Secret'),
   deployment: t('apps', 'v1', 'deployments', 'Deployment'),
   pod: t('', 'v1', 'pods', 'Pod'),
   configMap: t('', 'v1', 'configmaps', 'ConfigMap'),

@@ -28,6 +28,9 @@ export function collectionPath(t: ResourceType, namespace?: string): string {
 }
 
 export type PatchType = 'merge' | 'json' | 'strategic';
+
+/** One operation of an RFC 6902 JSON patch (patch type 'json'); a failed `test` fails the whole patch with 422. */
+export type JsonPatchOp = { op: 'add' | 'replace' | 'test'; path: string; value: unknown } | { op: 'remove'; path: string };
 const patchContentType: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',
   json: 'application/json-patch+json',

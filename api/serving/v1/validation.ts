@@ -14,7 +14,7 @@ import {
   errMultipleOneOf,
   errOutOfBoundsValue,
 } from '../../field-error.js';
-import { ServingAnnotations, ServingLabels } from '../labels.js';
+import { KzeroAnnotations, ServingAnnotations, ServingLabels } from '../labels.js';
 import type { Configuration, Revision, RevisionSpec, RevisionTemplateSpec, Route, Service, TrafficTarget } from './types.js';
 
 // Validation of the serving.knative.dev/v1 kinds, after Knative Serving's webhook
@@ -691,6 +691,35 @@ function validateRevisionName(parent: V1ObjectMeta, meta: V1ObjectMeta | undefin
   if (!name.startsWith(prefix)) return errInvalidValue(`${JSON.stringify(name)} must have prefix ${JSON.stringify(prefix)}`, 'metadata.name');
   return undefined;
 }
+/**
+ * kzero's pool annotations: kzero.dev/pool names a PodPool and needs the code package (an http(s) URL of a
+ * tar.gz) and its sha256; the code annotations mean nothing without a pool. Paths are annotation keys.
+ */
+export function validatePoolAnnotations(annotations: Record<string, string> | undefined): FieldError | undefined {
+  const pool = annotations?.[KzeroAnnotations.pool];
+  const code = annotations?.[KzeroAnnotations.code];
+  const sha = annotations?.[KzeroAnnotations.codeSha256];
+  if (pool === undefined) {
+    if (code !== undefined || sha !== undefined) return errGeneric(`only meaningful with ${KzeroAnnotations.pool}`, ...[code !== undefined ? KzeroAnnotations.code : KzeroAnnotations.codeSha256]);
+    return undefined;
+  }
+  let errs: FieldError | undefined;
+  const poolName = isDNS1123Label(pool);
+  if (poolName.length > 0) errs = also(errs, errInvalidValue(pool, KzeroAnnotations.pool, ...poolName));
+  if (code === undefined) errs = also(errs, errMissingField(KzeroAnnotations.code));
+  else {
+    let url: URL | undefined;
+    try {
+      url = new URL(code);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) errs = also(errs, errInvalidValue(code, KzeroAnnotations.code, 'want the http(s) URL of a tar.gz code package'));
+  }
+  if (sha === undefined) errs = also(errs, errMissingField(KzeroAnnotations.codeSha256));
+  else if (!/^[0-9a-fA-F]{64}$/.test(sha)) errs = also(errs, errInvalidValue(sha, KzeroAnnotations.codeSha256, 'want 64 hex digits'));
+  return errs;
+}
 
 /** RevisionTemplateSpec.Validate. Paths relative to the template. */
 function validateTemplate(tpl: RevisionTemplateSpec | undefined, parent: V1ObjectMeta, ctx: SpecValidationContext): FieldError | undefined {
@@ -701,6 +730,7 @@ function validateTemplate(tpl: RevisionTemplateSpec | undefined, parent: V1Objec
     validateAutoscalingAnnotations(anns, autoscalingOptions(ctx))?.viaField('metadata.annotations'),
     validateRevisionName(parent, tpl.metadata),
     validateProgressDeadlineAnnotation(anns)?.viaField('metadata.annotations'),
+    validatePoolAnnotations(anns)?.viaField('metadata.annotations'),
   );
 }
 
@@ -776,6 +806,7 @@ export function validateRevision(rev: Revision, ctx: ValidationContext<Revision>
   const errs = also(
     validateObjectMeta(meta),
     validateAutoscalingAnnotations(meta.annotations, autoscalingOptions(ctx))?.viaField('annotations'),
+    validatePoolAnnotations(meta.annotations)?.viaField('annotations'),
     parentLabel(meta, ServingLabels.configuration, 'Configuration')?.viaField('labels'),
   )?.viaField('metadata');
 

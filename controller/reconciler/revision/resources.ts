@@ -1,6 +1,6 @@
 import type { V1Container, V1Deployment, V1EnvVar, V1PodSpec } from '@kubernetes/client-node';
 import { KZERO_API_VERSION, type PodAutoscaler } from '../../../api/kzero/v1alpha1/types.js';
-import { ServingAnnotations, ServingLabels } from '../../../api/serving/labels.js';
+import { KzeroAnnotations, KzeroLabels, ServingAnnotations, ServingLabels } from '../../../api/serving/labels.js';
 import { SERVING_API_VERSION, type Revision } from '../../../api/serving/v1/types.js';
 import { inheritedAnnotations, ownerRef } from '../meta.js';
 import { deploymentName, podAutoscalerName } from '../names.js';
@@ -38,14 +38,33 @@ export function userPort(rev: Revision): number {
   return c?.ports?.[0]?.containerPort || DEFAULT_USER_PORT;
 }
 
-function servingContainer(rev: Revision, c: V1Container): V1Container {
-  const port = userPort(rev);
-  const env: V1EnvVar[] = [
-    ...(c.env ?? []),
-    { name: 'PORT', value: String(port) },
+/** The env Knative gives the serving container; a warm pool pod gets the same on /specialize. */
+export function servingEnv(rev: Revision): V1EnvVar[] {
+  return [
+    { name: 'PORT', value: String(userPort(rev)) },
     { name: 'K_REVISION', value: rev.metadata.name ?? '' },
     { name: 'K_CONFIGURATION', value: rev.metadata.labels?.[ServingLabels.configuration] ?? '' },
     { name: 'K_SERVICE', value: rev.metadata.labels?.[ServingLabels.service] ?? '' },
+  ];
+}
+
+/** A pool-backed Revision's code package (kzero.dev/pool, code, code-sha256), or undefined. */
+export function poolCode(rev: Revision): { pool: string; url: string; sha256: string } | undefined {
+  const a = rev.metadata.annotations ?? {};
+  const pool = a[KzeroAnnotations.pool];
+  const url = a[KzeroAnnotations.code];
+  const sha256 = a[KzeroAnnotations.codeSha256];
+  return pool && url && sha256 ? { pool, url, sha256 } : undefined;
+}
+
+function servingContainer(rev: Revision, c: V1Container): V1Container {
+  const port = userPort(rev);
+  const code = poolCode(rev);
+  const env: V1EnvVar[] = [
+    ...(c.env ?? []),
+    ...servingEnv(rev),
+    // Without a warm pod, the same runtime image loads the code package itself at start.
+    ...(code ? [{ name: 'KZERO_CODE_URL', value: code.url }, { name: 'KZERO_CODE_SHA256', value: code.sha256 }] : []),
   ];
   const probe = c.readinessProbe ?? {};
   const handled = probe.httpGet || probe.exec || probe.grpc;
@@ -92,9 +111,15 @@ export function makeDeployment(rev: Revision, opts: DeploymentOptions): V1Deploy
       selector: { matchLabels: { [ServingLabels.revisionUID]: rev.metadata.uid ?? '' } },
       progressDeadlineSeconds: opts.progressDeadlineSeconds,
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
-      template: { metadata: { labels, annotations }, spec: makePodSpec(rev) },
+      // A pool-backed Revision's own pods carry the pool's label: each is a cold start the pool missed.
+      template: { metadata: { labels: withPoolLabel(rev, labels), annotations }, spec: makePodSpec(rev) },
     },
   };
+}
+
+function withPoolLabel(rev: Revision, labels: Record<string, string>): Record<string, string> {
+  const code = poolCode(rev);
+  return code ? { ...labels, [KzeroLabels.pool]: code.pool } : labels;
 }
 
 export function makePodAutoscaler(rev: Revision): PodAutoscaler {

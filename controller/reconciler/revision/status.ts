@@ -1,6 +1,7 @@
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { findCondition, type ConditionManager } from '../../../api/conditions.js';
-import type { PodAutoscaler } from '../../../api/kzero/v1alpha1/types.js';
+import { CODE_READY, type PodAutoscaler } from '../../../api/kzero/v1alpha1/types.js';
+import { KzeroLabels, PoolStates } from '../../../api/serving/labels.js';
 import {
   RevisionConditions, RevisionReasons, containerExitingMessage, containerMissingMessage, exitCodeReason, markActivating, markActive,
   markContainerHealthy, markContainerUnhealthy, markInactive, markResourcesAvailable, markResourcesUnavailable,
@@ -17,8 +18,10 @@ const IMAGE_ERRORS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageN
  */
 export function revisionStatusFromChildren(rev: Revision, c: ConditionManager, dep: V1Deployment, pa: PodAutoscaler | undefined, pods: readonly V1Pod[]): void {
   const status = rev.status!;
-  const desired = dep.spec?.replicas ?? 0;
-  const ready = dep.status?.readyReplicas ?? 0;
+  // Pods claimed from a warm pool serve the Revision alongside its Deployment's.
+  const claimed = pods.filter((p) => p.metadata?.labels?.[KzeroLabels.poolState] === PoolStates.claimed && !p.metadata?.deletionTimestamp);
+  const desired = (dep.spec?.replicas ?? 0) + claimed.length;
+  const ready = (dep.status?.readyReplicas ?? 0) + claimed.filter((p) => p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')).length;
   status.desiredReplicas = desired;
   status.actualReplicas = ready;
 
@@ -36,6 +39,9 @@ export function revisionStatusFromChildren(rev: Revision, c: ConditionManager, d
       markResourcesUnavailable(c, RevisionReasons.ProgressDeadlineExceeded, 'Initial scale was never achieved');
     }
   }
+  // The autoscaler could not load the code package into a warm pod: the Revision cannot serve, whatever path.
+  const code = findCondition(pa?.status, CODE_READY);
+  if (code?.status === 'False') markContainerUnhealthy(c, code.reason ?? 'CodePackageFailed', code.message ?? '');
   activeFrom(c, pa, desired, ready);
 }
 

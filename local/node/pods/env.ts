@@ -1,5 +1,5 @@
 import type { V1ConfigMap, V1Container, V1Pod, V1Secret } from '@kubernetes/client-node';
-import { resourceValue } from './quantity.js';
+import { resourceValue } from '../../../lib/quantity.js';
 
 // A container's environment, as the kubelet builds it: the image's env, service env for the API server,
 // envFrom, then env (later wins), with `$(VAR)` references expanded and valueFrom resolved.

@@ -1,0 +1,39 @@
+import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import { KzeroAnnotations, KzeroLabels, PoolStates } from '../../api/serving/labels.js';
+import type { JsonPatchOp } from '../../lib/kube/rest.js';
+
+// Taking a warm pod (pure): which pod, and the patch that takes it.
+
+const podReady = (p: V1Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+/** Warm pods of `pool` that can be claimed now: Ready, with an IP, not being deleted, not already taken by us. */
+export function claimable(pods: readonly V1Pod[], pool: string, taken: ReadonlySet<string>): V1Pod[] {
+  return pods.filter((p) => p.metadata?.labels?.[KzeroLabels.pool] === pool
+    && p.metadata?.labels?.[KzeroLabels.poolState] === PoolStates.warm
+    && !p.metadata?.deletionTimestamp && p.status?.podIP && podReady(p) && !taken.has(p.metadata?.uid ?? ''));
+}
+
+/**
+ * One of the candidates, at random: claimers (several autoscaler replicas, or one autoscaler's concurrent
+ * claims) that all took the first would all but one lose the race for it.
+ */
+export function pickWarmPod(candidates: readonly V1Pod[], random: () => number): V1Pod | undefined {
+  if (candidates.length === 0) return undefined;
+  return candidates[Math.min(candidates.length - 1, Math.floor(random() * candidates.length))];
+}
+
+/**
+ * The JSON patch that claims `pod` for a Revision: only if the pod is unchanged since we read it (the test
+ * on resourceVersion: of two claimers, the second gets 422 and tries another pod). The pod leaves its pool
+ * (state `claimed`, so the pool's ReplicaSet no longer selects it and starts a replacement), takes the
+ * Revision's labels and a controller reference to the Revision (so no ReplicaSet adopts it and deleting the
+ * Revision deletes it), and records when it was claimed.
+ */
+export function claimPatch(pod: V1Pod, pool: string, revisionLabels: Record<string, string>, owner: V1OwnerReference, now: number): JsonPatchOp[] {
+  return [
+    { op: 'test', path: '/metadata/resourceVersion', value: pod.metadata?.resourceVersion ?? '' },
+    { op: 'add', path: '/metadata/labels', value: { ...revisionLabels, [KzeroLabels.pool]: pool, [KzeroLabels.poolState]: PoolStates.claimed } },
+    { op: 'add', path: '/metadata/ownerReferences', value: [owner] },
+    { op: 'add', path: '/metadata/annotations', value: { ...pod.metadata?.annotations, [KzeroAnnotations.claimedAt]: new Date(now).toISOString() } },
+  ];
+}

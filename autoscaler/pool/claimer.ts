@@ -1,0 +1,158 @@
+import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import { request } from 'undici';
+import type { PodAutoscaler, PodPool } from '../../api/kzero/v1alpha1/types.js';
+import { KzeroAnnotations } from '../../api/serving/labels.js';
+import type { Revision } from '../../api/serving/v1/types.js';
+import type { Clock } from '../../lib/clock.js';
+import { statusCodeOf } from '../../lib/kube/client.js';
+import type { ResourceClient } from '../../lib/kube/rest.js';
+import type { Logger } from '../../lib/log.js';
+import { RUNTIME_ADMIN_PORT } from '../../controller/reconciler/podpool/resources.js';
+import { claimable, claimPatch, pickWarmPod } from './claim.js';
+import { poolFit, type SpecializeRequest } from './fit.js';
+
+/** A pod claimed and specialized for a Revision: the activator may send it requests now. */
+export interface ClaimedPod {
+  name: string;
+  ip: string;
+}
+
+/** The code package could not be loaded: the Revision cannot serve (PodAutoscaler CodeReady=False). */
+export interface CodeFailure {
+  reason: string;
+  message: string;
+}
+
+export interface ClaimOutcome {
+  pods: ClaimedPod[];
+  /** Pods asked for and not claimed (the caller scales the Deployment for them), and why. */
+  missed: number;
+  missReason?: string;
+  failure?: CodeFailure;
+}
+
+/** What /specialize answered: 200 (loaded), 422 (bad package), 502 (fetch failed), others. */
+export type Specialize = (ip: string, token: string, body: SpecializeRequest) => Promise<{ status: number; error?: string }>;
+
+export interface ClaimMetrics {
+  claimed(namespace: string, pool: string, seconds: number): void;
+  missed(namespace: string, pool: string, reason: string): void;
+}
+
+export interface PoolClaimerDeps {
+  clock: Clock;
+  log: Logger;
+  pools: { get(name: string, namespace?: string): PodPool | undefined };
+  /** Warm pods of every pool (label kzero.dev/pool-state=warm). */
+  warmPods: { list(namespace?: string): readonly V1Pod[] };
+  podClient: ResourceClient<V1Pod>;
+  token(pool: PodPool): string;
+  specialize: Specialize;
+  random(): number;
+  metrics: ClaimMetrics;
+}
+
+const ATTEMPTS_PER_POD = 3;
+
+/** The runtime's /specialize over HTTP (runtime/), bounded by a timeout: a hung pod is a failed claim. */
+export const httpSpecialize: Specialize = async (ip, token, body) => {
+  const res = await request(`http://${ip}:${RUNTIME_ADMIN_PORT}/specialize`, {
+    method: 'POST', body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headersTimeout: 60_000, bodyTimeout: 60_000,
+  });
+  const text = await res.body.text();
+  if (res.statusCode === 200) return { status: 200 };
+  let error = text.trim();
+  try {
+    error = (JSON.parse(text) as { error?: string }).error ?? error;
+  } catch {
+    // not JSON: the text is the error
+  }
+  return { status: res.statusCode, error };
+};
+
+/**
+ * Claims warm pods for Revisions (see claim.ts) and loads their code. Two claimers never share a pod: the
+ * claim patch is conditional on the pod's resourceVersion, and a claimer that loses tries another pod.
+ */
+export class PoolClaimer {
+  /** UIDs of warm pods this process claimed or is claiming, until the informer no longer shows them warm. */
+  private readonly taken = new Set<string>();
+
+  constructor(private readonly deps: PoolClaimerDeps) {}
+
+  async claim(rev: Revision, pa: PodAutoscaler, count: number): Promise<ClaimOutcome> {
+    const ns = rev.metadata.namespace ?? '';
+    const poolName = rev.metadata.annotations?.[KzeroAnnotations.pool];
+    const fit = poolFit(rev, poolName ? this.deps.pools.get(poolName, ns) : undefined);
+    if (!fit.ok) {
+      if (fit.pool) for (let i = 0; i < count; i++) this.deps.metrics.missed(ns, fit.pool, 'unfit');
+      return { pods: [], missed: count, missReason: fit.reason };
+    }
+    const pool = this.deps.pools.get(fit.pool, ns)!;
+    const token = this.deps.token(pool);
+    const owner: V1OwnerReference = { apiVersion: rev.apiVersion ?? 'serving.knative.dev/v1', kind: 'Revision', name: rev.metadata.name ?? '', uid: rev.metadata.uid ?? '', controller: true };
+    const labels = pa.metadata.labels ?? {};
+    this.prune();
+    const outcome: ClaimOutcome = { pods: [], missed: 0 };
+    await Promise.all(Array.from({ length: count }, async () => {
+      const got = await this.claimOne(rev, fit.pool, fit.request, labels, owner, token);
+      if ('pod' in got) outcome.pods.push(got.pod);
+      else {
+        outcome.missed++;
+        outcome.missReason = got.miss;
+        if (got.failure) outcome.failure = got.failure;
+        this.deps.metrics.missed(ns, fit.pool, got.failure ? 'code' : got.miss === 'no warm pod' ? 'empty' : 'error');
+      }
+    }));
+    return outcome;
+  }
+
+  private async claimOne(rev: Revision, pool: string, body: SpecializeRequest, labels: Record<string, string>, owner: V1OwnerReference, token: string): Promise<{ pod: ClaimedPod } | { miss: string; failure?: CodeFailure }> {
+    const ns = rev.metadata.namespace ?? '';
+    const revKey = `${ns}/${rev.metadata.name}`;
+    for (let attempt = 0; attempt < ATTEMPTS_PER_POD; attempt++) {
+      const pod = pickWarmPod(claimable(this.deps.warmPods.list(ns), pool, this.taken), () => this.deps.random());
+      if (!pod) return { miss: 'no warm pod' };
+      const uid = pod.metadata?.uid ?? '';
+      const name = pod.metadata?.name ?? '';
+      this.taken.add(uid);
+      const started = this.deps.clock.now();
+      try {
+        await this.deps.podClient.patch(ns, name, claimPatch(pod, pool, labels, owner, started), 'json');
+      } catch (err) {
+        const code = statusCodeOf(err);
+        // 422: the test on resourceVersion failed (another claimer, or the pod changed); 404: it is gone.
+        if (code === 422 || code === 409 || code === 404) continue;
+        this.deps.log.warn('autoscaler: claim failed', { revision: revKey, pod: `${ns}/${name}`, error: err });
+        return { miss: `claim failed: ${(err as Error).message}` };
+      }
+      const ip = pod.status!.podIP!;
+      let answer: { status: number; error?: string };
+      try {
+        answer = await this.deps.specialize(ip, token, body);
+      } catch (err) {
+        answer = { status: 0, error: (err as Error).message };
+      }
+      if (answer.status === 200) {
+        const seconds = (this.deps.clock.now() - started) / 1000;
+        this.deps.metrics.claimed(ns, pool, seconds);
+        this.deps.log.info('autoscaler: claimed a warm pod', { revision: revKey, pod: `${ns}/${name}`, pool, ms: Math.round(seconds * 1000) });
+        return { pod: { name, ip } };
+      }
+      // A pod that failed to specialize is not put back: it may be half-loaded. Delete it; the pool refills.
+      this.deps.podClient.delete(ns, name, { uid }).catch((err: unknown) => this.deps.log.warn('autoscaler: deleting a failed pool pod', { pod: `${ns}/${name}`, error: err }));
+      this.deps.log.warn('autoscaler: specialize failed', { revision: revKey, pod: `${ns}/${name}`, status: answer.status, error: answer.error });
+      if (answer.status === 422) return { miss: 'bad code package', failure: { reason: 'CodePackageInvalid', message: answer.error ?? 'the code package was rejected' } };
+      if (answer.status === 502) return { miss: 'code fetch failed', failure: { reason: 'CodeFetchFailed', message: answer.error ?? 'the code package could not be fetched' } };
+    }
+    return { miss: 'lost every race for a warm pod' };
+  }
+
+  /** Forget pods the informer no longer shows warm: they are claimed (by anyone) or gone. */
+  private prune(): void {
+    const warm = new Set(this.deps.warmPods.list().map((p) => p.metadata?.uid ?? ''));
+    for (const uid of this.taken) if (!warm.has(uid)) this.taken.delete(uid);
+  }
+}

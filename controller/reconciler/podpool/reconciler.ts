@@ -1,0 +1,88 @@
+import type { V1Deployment, V1Pod, V1Secret } from '@kubernetes/client-node';
+import { ConditionManager, conditionSet } from '../../../api/conditions.js';
+import type { PodPool } from '../../../api/kzero/v1alpha1/types.js';
+import { KzeroLabels, PoolStates } from '../../../api/serving/labels.js';
+import { isNotFound } from '../../../lib/kube/client.js';
+import type { ResourceClient } from '../../../lib/kube/rest.js';
+import type { KindReconciler, Lister } from '../../runtime/driver.js';
+import { PermanentError, type ReconcileResult } from '../../runtime/errors.js';
+import type { EventRecorder } from '../../runtime/events.js';
+import { ensureChild } from '../children.js';
+import { poolSizing, poolTargetSize } from './autosize.js';
+import type { PoolDemand } from './demand.js';
+import { makePoolDeployment, makePoolSecret, TOKEN_KEY, validatePodPool } from './resources.js';
+
+// PodPool Ready = WarmPodsReady (at least min(minReady, target) warm pods are Ready).
+const poolConditions = conditionSet('Ready', 'WarmPodsReady');
+
+export interface PodPoolReconcilerDeps {
+  deployments: { lister: Lister<V1Deployment>; client: ResourceClient<V1Deployment> };
+  secrets: ResourceClient<V1Secret>;
+  /** The pods of every pool (warm, claimed, and the Deployment-path pods of pool-backed Revisions). */
+  pods: { list(namespace: string): readonly V1Pod[] };
+  demand: PoolDemand;
+  events: EventRecorder;
+  /** The pool's specialize token (HMAC of its identity, see lib/pool-token.ts). */
+  token(pool: PodPool): string;
+}
+
+const podReady = (p: V1Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+/** PodPool -> its token Secret and the Deployment of its warm pods, sized from recent claims; status from its pods. */
+export class PodPoolReconciler implements KindReconciler<PodPool> {
+  readonly kind = 'PodPool';
+  /** Pools (by UID) whose Secret holds the right token: checked once per process, not on every reconcile. */
+  private readonly secretsOk = new Set<string>();
+
+  constructor(private readonly deps: PodPoolReconcilerDeps) {}
+
+  async reconcile(pool: PodPool, now: Date): Promise<ReconcileResult | void> {
+    const status = (pool.status ??= {});
+    status.observedGeneration = pool.metadata.generation;
+    const c = new ConditionManager(poolConditions, status, now.toISOString()).initialize();
+    const invalid = validatePodPool(pool);
+    if (invalid) {
+      c.markFalse('WarmPodsReady', 'InvalidSpec', invalid);
+      throw new PermanentError(`PodPool "${pool.metadata.name}": ${invalid}`, 'InvalidSpec');
+    }
+    await this.ensureSecret(pool);
+
+    const key = `${pool.metadata.namespace}/${pool.metadata.name}`;
+    const sizing = poolSizing(pool.spec);
+    const t = now.getTime();
+    const target = poolTargetSize(sizing, this.deps.demand.times(key, t), t);
+    const dep = await ensureChild({ owner: pool, desired: makePoolDeployment(pool, target), ...this.deps.deployments, events: this.deps.events });
+    if (dep.kind === 'notOwned') throw new PermanentError(`Deployment "${dep.name}" exists and is not owned by PodPool "${pool.metadata.name}"`, 'NotOwned');
+
+    const pods = this.deps.pods.list(pool.metadata.namespace ?? '').filter((p) => p.metadata?.labels?.[KzeroLabels.pool] === pool.metadata.name && !p.metadata?.deletionTimestamp);
+    const ready = pods.filter((p) => p.metadata?.labels?.[KzeroLabels.poolState] === PoolStates.warm && podReady(p)).length;
+    status.readyReplicas = ready;
+    status.targetSize = target;
+    status.claimedLastMinute = this.deps.demand.times(key, t, 'claim').length;
+    status.missedLastMinute = this.deps.demand.times(key, t, 'miss').length;
+    if (ready >= Math.min(sizing.minReady, target)) c.markTrue('WarmPodsReady');
+    else c.markUnknown('WarmPodsReady', 'Filling', `${ready} of ${target} warm pods Ready`);
+    // While claims are in the window the target moves as they age out: look again.
+    return status.claimedLastMinute + status.missedLastMinute > 0 ? { requeueAfterMs: 5000 } : undefined;
+  }
+
+  private async ensureSecret(pool: PodPool): Promise<void> {
+    const uid = pool.metadata.uid ?? '';
+    if (this.secretsOk.has(uid)) return;
+    const token = this.deps.token(pool);
+    const desired = makePoolSecret(pool, token);
+    const name = desired.metadata?.name ?? '';
+    let have: V1Secret | undefined;
+    try {
+      have = await this.deps.secrets.get(pool.metadata.namespace, name);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    if (!have) await this.deps.secrets.create(desired);
+    else if (Buffer.from(have.data?.[TOKEN_KEY] ?? '', 'base64').toString() !== token || !have.metadata?.ownerReferences?.some((r) => r.uid === uid)) {
+      // A Secret left from an earlier pool of the same name: take it over with this pool's token.
+      await this.deps.secrets.update({ ...have, metadata: { ...have.metadata, ownerReferences: desired.metadata?.ownerReferences }, data: undefined, stringData: desired.stringData });
+    }
+    this.secretsOk.add(uid);
+  }
+}

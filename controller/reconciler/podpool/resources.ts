@@ -1,0 +1,102 @@
+import type { V1Container, V1Deployment, V1EnvVar, V1Secret } from '@kubernetes/client-node';
+import { KZERO_API_VERSION, type PodPool } from '../../../api/kzero/v1alpha1/types.js';
+import { KzeroLabels, PoolStates } from '../../../api/serving/labels.js';
+import { ownerRef, shardLabel } from '../meta.js';
+
+// A PodPool's desired children (pure): the Deployment that keeps its warm pods, and the Secret with the
+// token its runtimes accept on /specialize.
+
+/** The warm runtime's admin port (/healthz, /specialize); the serving port is the container's port. */
+export const RUNTIME_ADMIN_PORT = 8079;
+export const DEFAULT_POOL_PORT = 8080;
+export const TOKEN_KEY = 'token';
+
+export const poolDeploymentName = (pool: PodPool): string => `${pool.metadata.name}-podpool`;
+export const poolSecretName = (pool: PodPool): string => `${pool.metadata.name}-podpool-token`;
+
+/** The port a pool's runtimes serve on, which a Revision must use to fit the pool. */
+export function poolServingPort(pool: PodPool): number {
+  return pool.spec.template.spec?.containers[0]?.ports?.[0]?.containerPort || DEFAULT_POOL_PORT;
+}
+
+/** The labels that select a pool's warm pods: claiming a pod changes the state, and its ReplicaSet lets it go and starts another. */
+export function warmSelector(pool: PodPool): Record<string, string> {
+  return { [KzeroLabels.pool]: pool.metadata.name ?? '', [KzeroLabels.poolState]: PoolStates.warm };
+}
+
+/** What is wrong with the pool's spec, or undefined. The field is named, as the webhook does. */
+export function validatePodPool(pool: PodPool): string | undefined {
+  const spec = pool.spec;
+  const containers = spec.template?.spec?.containers ?? [];
+  if (containers.length !== 1) return `spec.template.spec.containers: want exactly one container (the runtime), got ${containers.length}`;
+  if (!containers[0]?.image) return 'spec.template.spec.containers[0].image: required';
+  if (spec.minReady !== undefined && (!Number.isInteger(spec.minReady) || spec.minReady < 0)) return `spec.minReady: must be an integer >= 0, got ${spec.minReady}`;
+  if (spec.maxReady !== undefined && (!Number.isInteger(spec.maxReady) || spec.maxReady < (spec.minReady ?? 0))) return `spec.maxReady: must be an integer >= minReady, got ${spec.maxReady}`;
+  const a = spec.autosizing ?? {};
+  for (const [field, v, min] of [['windowSeconds', a.windowSeconds, 1], ['refillSeconds', a.refillSeconds, 0], ['headroomPercent', a.headroomPercent, 0]] as const) {
+    if (v !== undefined && (typeof v !== 'number' || !(v >= min))) return `spec.autosizing.${field}: must be a number >= ${min}, got ${v}`;
+  }
+  return undefined;
+}
+
+function runtimeContainer(pool: PodPool, c: V1Container): V1Container {
+  const port = poolServingPort(pool);
+  const reserved = new Set(['PORT', 'KZERO_POOL', 'KZERO_SPECIALIZE_TOKEN', 'KZERO_ADMIN_PORT']);
+  const env: V1EnvVar[] = [
+    ...(c.env ?? []).filter((e) => !reserved.has(e.name)),
+    { name: 'PORT', value: String(port) },
+    { name: 'KZERO_POOL', value: pool.metadata.name ?? '' },
+    { name: 'KZERO_ADMIN_PORT', value: String(RUNTIME_ADMIN_PORT) },
+    { name: 'KZERO_SPECIALIZE_TOKEN', valueFrom: { secretKeyRef: { name: poolSecretName(pool), key: TOKEN_KEY } } },
+  ];
+  return {
+    ...c,
+    ports: [{ name: 'user-port', containerPort: port, protocol: 'TCP' }, { name: 'kzero-admin', containerPort: RUNTIME_ADMIN_PORT, protocol: 'TCP' }],
+    env,
+    // Ready while waiting: the runtime's own health, not the app's (there is none yet).
+    readinessProbe: c.readinessProbe ?? { httpGet: { path: '/healthz', port: RUNTIME_ADMIN_PORT }, periodSeconds: 1 },
+  };
+}
+
+export function makePoolDeployment(pool: PodPool, replicas: number): V1Deployment {
+  const selector = warmSelector(pool);
+  const labels = { ...shardLabel(pool.metadata), ...selector };
+  const template = pool.spec.template;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: poolDeploymentName(pool),
+      namespace: pool.metadata.namespace,
+      labels,
+      ownerReferences: [ownerRef(KZERO_API_VERSION, 'PodPool', pool.metadata)],
+    },
+    spec: {
+      replicas,
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { ...template.metadata, labels: { ...template.metadata?.labels, ...labels } },
+        spec: {
+          ...template.spec!,
+          containers: template.spec!.containers.map((c) => runtimeContainer(pool, c)),
+          enableServiceLinks: template.spec?.enableServiceLinks ?? false,
+        },
+      },
+    },
+  };
+}
+
+export function makePoolSecret(pool: PodPool, token: string): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: poolSecretName(pool),
+      namespace: pool.metadata.namespace,
+      labels: { ...shardLabel(pool.metadata), [KzeroLabels.pool]: pool.metadata.name ?? '' },
+      ownerReferences: [ownerRef(KZERO_API_VERSION, 'PodPool', pool.metadata)],
+    },
+    stringData: { [TOKEN_KEY]: token },
+  };
+}
