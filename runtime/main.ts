@@ -55,9 +55,11 @@ const admin = createServer(adminHandler({ specializer, token: mode.kind === 'war
 const serving = createServer(servingHandler({ specializer, holdMs: config.holdMs, log }));
 
 async function start(): Promise<void> {
-  await listen(admin, config.adminPort, 'admin');
+  const adminPort = await listen(admin, config.adminPort, 'admin');
   if (mode.kind === 'warm') {
     process.env.PORT = String(await listen(serving, config.port, 'serving'));
+    // fetch() loads and compiles undici on first use (~50 ms): pay that now, not in /specialize.
+    await fetch(`http://127.0.0.1:${adminPort}/healthz`).then((r) => r.arrayBuffer(), () => undefined);
     return;
   }
   // Fallback: listen only once the app is loaded, so that a probe on the serving port means ready.

@@ -73,6 +73,7 @@ export function servingHandler({ specializer, holdMs, log }: ServingDeps): Reque
     const s: State = specializer.state;
     if (s.phase === 'serving' || s.phase === 'failed') return serve(s, req, res);
     // Held: the activator may see this pod a few ms before /specialize returns.
+    log.debug('holding request until specialized', { method: req.method, url: req.url });
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     void specializer.whenSettled(holdMs, gone.signal).then((settled) => {
