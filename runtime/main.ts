@@ -9,6 +9,7 @@ import { messageOf } from '../lib/errors.js';
 import { createLogger } from '../lib/log.js';
 import { parseRuntimeConfig, type RuntimeConfig } from './config.js';
 import { makeLoader } from './loader.js';
+import { prewarm } from './prewarm.js';
 import { adminHandler, servingHandler } from './server.js';
 import { Specializer } from './specialize.js';
 
@@ -58,8 +59,7 @@ async function start(): Promise<void> {
   const adminPort = await listen(admin, config.adminPort, 'admin');
   if (mode.kind === 'warm') {
     process.env.PORT = String(await listen(serving, config.port, 'serving'));
-    // fetch() loads and compiles undici on first use (~50 ms): pay that now, not in /specialize.
-    await fetch(`http://127.0.0.1:${adminPort}/healthz`).then((r) => r.arrayBuffer(), () => undefined);
+    await prewarm(`http://127.0.0.1:${adminPort}/healthz`);
     return;
   }
   // Fallback: listen only once the app is loaded, so that a probe on the serving port means ready.

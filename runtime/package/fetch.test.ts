@@ -24,6 +24,8 @@ describe('fetchPackage', () => {
   before(async () => {
     server = createServer((req, res) => {
       if (req.url === '/ok') return void res.end('hello');
+      if (req.url === '/moved') return void res.writeHead(302, { location: '/ok' }).end();
+      if (req.url === '/loop') return void res.writeHead(302, { location: '/loop' }).end();
       if (req.url === '/big') return void res.end(Buffer.alloc(5000));
       if (req.url === '/chunked-big') {
         res.write(Buffer.alloc(3000));
@@ -44,11 +46,15 @@ describe('fetchPackage', () => {
   it('returns the body', async () => {
     expect((await fetchPackage(`${base}/ok`, opts)).toString()).to.equal('hello');
   });
+  it('follows redirects', async () => {
+    expect((await fetchPackage(`${base}/moved`, opts)).toString()).to.equal('hello');
+  });
   const failures: Array<[string, string, RegExp]> = [
     ['an HTTP error', '/missing?sig=secret', /fetching code package http:\/\/127.0.0.1:\d+\/missing: HTTP 404$/],
     ['a declared size over the limit', '/big', /larger than the limit of 4096 bytes/],
     ['a streamed size over the limit', '/chunked-big', /larger than the limit of 4096 bytes/],
     ['a timeout', '/slow', /timed out after 300 ms/],
+    ['a redirect loop', '/loop', /more than 5 redirects/],
   ];
   for (const [what, path, why] of failures) {
     it(`fails on ${what}`, async () => {
@@ -58,7 +64,7 @@ describe('fetchPackage', () => {
   }
   it('fails on a refused connection', async () => {
     const err = await fetchPackage('http://127.0.0.1:1/x', opts).catch((e: unknown) => e);
-    expect(err).to.be.instanceOf(FetchError).with.property('message').match(/fetching code package http:\/\/127.0.0.1:1\/x: fetch failed/);
+    expect(err).to.be.instanceOf(FetchError).with.property('message').match(/fetching code package http:\/\/127.0.0.1:1\/x: connect ECONNREFUSED/);
   });
   it('redacts query and credentials', () => {
     expect(redact('https://u:p@host/pkg.tgz?X-Amz-Signature=abc')).to.equal('https://host/pkg.tgz');
