@@ -1,7 +1,7 @@
 /**
  * The images the process node knows out of the box: the Knative samples,
  * played by the Node apps in ./apps, and shell-only base images that run the
- * host's /bin/sh.
+ * host's /bin/sh, and kzero's warm runtime (runtime/main.js) for pool pods and their fallback Deployments.
  */
 import path from 'node:path';
 import type { ImageEntry, ImageTable } from './table.js';
@@ -9,8 +9,9 @@ import type { ImageEntry, ImageTable } from './table.js';
 /**
  * @param nodeBinary absolute path of the node executable that runs the apps
  * @param appsDir absolute directory holding the compiled apps (helloworld.js, autoscale.js)
+ * @param runtimeMain absolute path of the compiled warm runtime (dist/runtime/main.js)
  */
-export function builtinImageTable(nodeBinary: string, appsDir: string): ImageTable {
+export function builtinImageTable(nodeBinary: string, appsDir: string, runtimeMain: string): ImageTable {
   const app = (file: string, description: string): ImageEntry => ({
     entrypoint: [nodeBinary, path.join(appsDir, file)],
     cmd: [],
@@ -27,6 +28,7 @@ export function builtinImageTable(nodeBinary: string, appsDir: string): ImageTab
     ['gcr.io/knative-samples/helloworld-go', helloworld()],
     ['ghcr.io/knative/autoscale-go', autoscale()],
     ['gcr.io/knative-samples/autoscale-go', autoscale()],
+    ['kzero.dev/runtime-node', { entrypoint: [nodeBinary, runtimeMain], cmd: [], description: 'kzero warm runtime (Node)' }],
     ['docker.io/library/busybox', shell('busybox (host /bin/sh)')],
     ['docker.io/library/alpine', shell('alpine (host /bin/sh)')],
     ['docker.io/library/debian', shell('debian (host /bin/sh)')],

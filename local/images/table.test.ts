@@ -106,7 +106,7 @@ describe('parseImageTableOverrides', () => {
 
 describe('mergeImageTables', () => {
   it('overrides win and the base is untouched', () => {
-    const base = builtinImageTable('/usr/bin/node', '/opt/apps');
+    const base = builtinImageTable('/usr/bin/node', '/opt/apps', '/opt/runtime/main.js');
     const overrides = parseImageTableOverrides({ busybox: { entrypoint: ['/bin/busybox'] }, 'ghcr.io/me/app': {} });
     const merged = mergeImageTables(base, overrides);
     expect(lookupImage(merged, 'busybox')?.entrypoint).to.deep.equal(['/bin/busybox']);
@@ -118,7 +118,7 @@ describe('mergeImageTables', () => {
 });
 
 describe('builtinImageTable', () => {
-  const table = builtinImageTable('/usr/bin/node', '/opt/apps');
+  const table = builtinImageTable('/usr/bin/node', '/opt/apps', '/opt/runtime/main.js');
   it('maps the Knative samples to the local apps', () => {
     for (const ref of ['ghcr.io/knative/helloworld-go:latest', 'gcr.io/knative-samples/helloworld-go']) {
       expect(containerArgv(lookupImage(table, ref)!, undefined, undefined)).to.deep.equal(['/usr/bin/node', '/opt/apps/helloworld.js']);
@@ -126,6 +126,9 @@ describe('builtinImageTable', () => {
     for (const ref of ['ghcr.io/knative/autoscale-go', 'gcr.io/knative-samples/autoscale-go:v1']) {
       expect(lookupImage(table, ref)?.entrypoint).to.deep.equal(['/usr/bin/node', '/opt/apps/autoscale.js']);
     }
+  });
+  it('runs the warm runtime for kzero.dev/runtime-node', () => {
+    expect(containerArgv(lookupImage(table, 'kzero.dev/runtime-node:latest')!, undefined, undefined)).to.deep.equal(['/usr/bin/node', '/opt/runtime/main.js']);
   });
   it('has shell-only base images', () => {
     for (const ref of ['busybox', 'alpine:3.20', 'debian:bookworm']) {

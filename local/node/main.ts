@@ -32,8 +32,9 @@ const imageOverrides = flags.get('image-table') ?? join(dirname(requireFlag(flag
 
 const kc = loadKubeConfig(requireFlag(flags, 'kubeconfig'));
 const core = kc.makeApiClient(CoreV1Api);
-const appsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'images', 'apps');
-const builtin = builtinImageTable(process.execPath, appsDir);
+const distDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const appsDir = join(distDir, 'local', 'images', 'apps');
+const builtin = builtinImageTable(process.execPath, appsDir, join(distDir, 'runtime', 'main.js'));
 
 /** The built-in table plus $KZERO_HOME/images.json, read at each container start so edits apply at once. */
 function imageTable(): ImageTable {

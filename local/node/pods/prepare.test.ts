@@ -6,7 +6,7 @@ import type { LaunchSpec } from './container.js';
 import type { EnvSources, PodFacts } from './env.js';
 import { prepareContainer } from './prepare.js';
 
-const builtin = builtinImageTable('/usr/bin/node', '/apps');
+const builtin = builtinImageTable('/usr/bin/node', '/apps', '/dist/runtime/main.js');
 const extra = new Map<string, ImageEntry>([
   ['docker.io/library/scratch', { entrypoint: [], cmd: [], description: 'scratch (nothing to run)' }],
   ['ghcr.io/me/tool', { entrypoint: ['/opt/tool'], cmd: ['--help'], env: { GREETING: 'from-image', TOOL_HOME: '/opt' }, description: 'tool' }],

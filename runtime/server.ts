@@ -1,0 +1,121 @@
+// The runtime's two HTTP faces.
+//
+// Admin port (both modes):
+//   GET  /healthz     200 "ok" while waiting, specializing or serving; 503 "<reason>" once specialization failed.
+//   POST /specialize  warm mode only (404 in fallback mode). Authorization: Bearer <token> (constant-time) else 401.
+//                     Body (JSON, max 64 KiB, else 413) validated by request.ts (400 naming the field).
+//                     200 {revision, fetchMs, extractMs, loadMs, totalMs} once the app is ready to serve;
+//                     409 when this process already specialized (or is specializing) for another revision or
+//                     failed; 422 bad package; 502 fetch failure. Errors are JSON {error}.
+// Serving port: the app's handler once specialized; before that requests are held up to KZERO_HOLD_SECONDS
+//   (then 503 "not specialized"); after a failure 503 with the reason.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { messageOf } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
+import { invoke } from './app.js';
+import { RuntimeError } from './errors.js';
+import { MAX_BODY_BYTES, parseSpecializeRequest } from './request.js';
+import type { Settled, Specializer, State } from './specialize.js';
+
+export interface AdminDeps {
+  readonly specializer: Specializer;
+  /** The bearer token in warm mode; undefined in fallback mode, where /specialize does not exist. */
+  readonly token: string | undefined;
+  readonly log: Logger;
+}
+
+export function adminHandler({ specializer, token, log }: AdminDeps): RequestListener {
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      const s = specializer.state;
+      return void (s.phase === 'failed' ? text(res, 503, `${s.reason}\n`) : text(res, 200, 'ok\n'));
+    }
+    if (path !== '/specialize' || token === undefined) return void json(res, 404, { error: 'not found' });
+    if (req.method !== 'POST') return void json(res, 405, { error: 'method not allowed: use POST' }, { allow: 'POST' });
+    if (!authorized(req.headers.authorization, token)) {
+      return void json(res, 401, { error: 'missing or wrong bearer token' }, { 'www-authenticate': 'Bearer' });
+    }
+    readBody(req, MAX_BODY_BYTES)
+      .then((raw) => {
+        let body: unknown;
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch (err) {
+          throw new RuntimeError('BAD_REQUEST', `body is not valid JSON: ${messageOf(err)}`);
+        }
+        return specializer.specialize(parseSpecializeRequest(body));
+      })
+      .then(
+        (outcome) => json(res, outcome.status, outcome.body),
+        (err: unknown) => {
+          const status = err instanceof RuntimeError ? err.status : err instanceof BodyTooLarge ? 413 : 500;
+          if (status === 500) log.error('specialize request failed', { error: messageOf(err) });
+          json(res, status, { error: messageOf(err) }, status === 413 ? { connection: 'close' } : {});
+        },
+      );
+  };
+}
+
+export interface ServingDeps {
+  readonly specializer: Specializer;
+  readonly holdMs: number;
+  readonly log: Logger;
+}
+
+export function servingHandler({ specializer, holdMs, log }: ServingDeps): RequestListener {
+  const serve = (s: Settled, req: IncomingMessage, res: ServerResponse): void => {
+    if (s.phase === 'serving') invoke(s.handler, req, res, log);
+    else text(res, 503, `${s.reason}\n`);
+  };
+  return (req, res) => {
+    const s: State = specializer.state;
+    if (s.phase === 'serving' || s.phase === 'failed') return serve(s, req, res);
+    // Held: the activator may see this pod a few ms before /specialize returns.
+    log.debug('holding request until specialized', { method: req.method, url: req.url });
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    void specializer.whenSettled(holdMs, gone.signal).then((settled) => {
+      if (gone.signal.aborted) return;
+      if (settled === undefined) return void text(res, 503, 'not specialized\n');
+      serve(settled, req, res);
+    });
+  };
+}
+
+function authorized(header: string | undefined, token: string): boolean {
+  const m = /^Bearer (.+)$/i.exec(header ?? '');
+  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+  // Hashing first makes the comparison constant-time whatever the lengths.
+  return m !== null && timingSafeEqual(digest(m[1] ?? ''), digest(token));
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const tooLarge = (): BodyTooLarge => new BodyTooLarge(`body larger than ${max} bytes`);
+    if (Number(req.headers['content-length'] ?? 0) > max) return reject(tooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(tooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function text(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(body);
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body) + '\n');
+}

@@ -1,0 +1,57 @@
+import { expect } from 'chai';
+import { createLogger } from '../lib/log.js';
+import { PackageError } from './errors.js';
+import type { Loaded, Loader } from './loader.js';
+import type { SpecializeRequest } from './request.js';
+import { Specializer } from './specialize.js';
+
+const log = createLogger('test', { write: () => undefined });
+const req = (revision: string): SpecializeRequest => ({ revision, code: { url: 'http://h/p', sha256: '0'.repeat(64) }, env: {} });
+const loaded: Loaded = { handler: () => undefined, timings: { fetchMs: 1, extractMs: 2, loadMs: 3, totalMs: 6 } };
+
+/** A loader the test finishes by hand. */
+function manualLoader(): { load: Loader; finish: (result: Loaded | Error) => void; calls: number } {
+  const state = { calls: 0, finish: (_: Loaded | Error): void => undefined, load: undefined as unknown as Loader };
+  state.load = () => {
+    state.calls++;
+    return new Promise<Loaded>((resolve, reject) => (state.finish = (r) => (r instanceof Error ? reject(r) : resolve(r))));
+  };
+  return state;
+}
+
+describe('Specializer', () => {
+  it('waiting -> specializing -> serving; a retry of the running revision shares its outcome; others get 409', async () => {
+    const l = manualLoader();
+    const s = new Specializer(l.load, log);
+    const settled = s.whenSettled(1000);
+    const first = s.specialize(req('ns/a'));
+    expect(s.state.phase).to.equal('specializing');
+    const retry = s.specialize(req('ns/a'));
+    expect(await s.specialize(req('ns/b'))).to.deep.include({ status: 409 });
+    l.finish(loaded);
+    const ok = { status: 200, body: { revision: 'ns/a', fetchMs: 1, extractMs: 2, loadMs: 3, totalMs: 6 } };
+    expect(await first).to.deep.equal(ok);
+    expect(await retry).to.deep.equal(ok);
+    expect(l.calls).to.equal(1);
+    expect((await settled)?.phase).to.equal('serving');
+  });
+
+  it('a failure is final: status from the error, then 409 for everyone', async () => {
+    const l = manualLoader();
+    const s = new Specializer(l.load, log);
+    const first = s.specialize(req('ns/a'));
+    l.finish(new PackageError('bad'));
+    expect(await first).to.deep.equal({ status: 422, body: { error: 'bad' } });
+    expect(s.state).to.deep.include({ phase: 'failed', reason: 'bad' });
+    expect((await s.specialize(req('ns/a'))).status).to.equal(409);
+  });
+
+  it('whenSettled gives up at its deadline or on abort', async () => {
+    const s = new Specializer(manualLoader().load, log);
+    expect(await s.whenSettled(10)).to.equal(undefined);
+    const abort = new AbortController();
+    const waiting = s.whenSettled(10_000, abort.signal);
+    abort.abort();
+    expect(await waiting).to.equal(undefined);
+  });
+});

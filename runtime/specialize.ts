@@ -1,0 +1,94 @@
+// The one-shot life of a runtime: waiting -> specializing -> serving | failed. Waiters (held requests)
+// block on a "changed" signal with a deadline, never on a bare sleep.
+import { messageOf } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
+import type { Handler } from './app.js';
+import { asRuntimeError } from './errors.js';
+import type { Loader, Timings } from './loader.js';
+import type { SpecializeRequest } from './request.js';
+
+export type State =
+  | { readonly phase: 'waiting' }
+  | { readonly phase: 'specializing'; readonly revision: string; readonly done: Promise<void> }
+  | { readonly phase: 'serving'; readonly revision: string; readonly handler: Handler; readonly timings: Timings }
+  | { readonly phase: 'failed'; readonly revision: string; readonly status: number; readonly reason: string };
+
+export type Settled = Extract<State, { phase: 'serving' | 'failed' }>;
+
+export interface Outcome {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+export class Specializer {
+  private current: State = { phase: 'waiting' };
+  private readonly waiters = new Set<() => void>();
+
+  constructor(private readonly load: Loader, private readonly log: Logger) {}
+
+  get state(): State {
+    return this.current;
+  }
+
+  /** Runs the one specialization this process gets; see the HTTP contract in server.ts. */
+  async specialize(req: SpecializeRequest): Promise<Outcome> {
+    const s = this.current;
+    if (s.phase === 'specializing' && s.revision === req.revision) {
+      await s.done; // a retry of the running one: answer as it ends
+      return this.specialize(req);
+    }
+    if (s.phase === 'serving' && s.revision === req.revision) return ok(s.revision, s.timings);
+    if (s.phase !== 'waiting') return { status: 409, body: { error: conflict(s, req.revision) } };
+
+    let finish!: () => void;
+    this.set({ phase: 'specializing', revision: req.revision, done: new Promise<void>((r) => (finish = r)) });
+    this.log.info('specializing', { revision: req.revision });
+    try {
+      const { handler, timings } = await this.load(req);
+      this.set({ phase: 'serving', revision: req.revision, handler, timings });
+      return ok(req.revision, timings);
+    } catch (err) {
+      const e = asRuntimeError(err);
+      this.log.error('specialization failed', { revision: req.revision, code: e.code, error: messageOf(e) });
+      this.set({ phase: 'failed', revision: req.revision, status: e.status, reason: e.message });
+      return { status: e.status, body: { error: e.message } };
+    } finally {
+      finish();
+    }
+  }
+
+  /** The settled state, waiting for it up to `timeoutMs`; undefined when the time runs out or `abort` fires. */
+  whenSettled(timeoutMs: number, abort?: AbortSignal): Promise<Settled | undefined> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        const s = this.current;
+        if (s.phase === 'serving' || s.phase === 'failed') done(s);
+      };
+      const done = (value: Settled | undefined): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        abort?.removeEventListener('abort', onAbort);
+        resolve(value);
+      };
+      const onAbort = (): void => done(undefined);
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      this.waiters.add(check);
+      abort?.addEventListener('abort', onAbort);
+      check();
+    });
+  }
+
+  private set(next: State): void {
+    this.current = next;
+    for (const wake of [...this.waiters]) wake();
+  }
+}
+
+function ok(revision: string, timings: Timings): Outcome {
+  return { status: 200, body: { revision, ...timings } };
+}
+
+function conflict(s: Exclude<State, { phase: 'waiting' }>, wanted: string): string {
+  if (s.phase === 'failed') return `already specialized for ${s.revision}, which failed: ${s.reason}`;
+  return `already ${s.phase === 'serving' ? 'specialized' : 'specializing'} for ${s.revision}, cannot specialize for ${wanted}`;
+}
