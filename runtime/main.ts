@@ -20,10 +20,11 @@ const SHUTDOWN_DEADLINE_MS = 5_000;
 function die(reason: string): never {
   const line = `kzero runtime: ${reason.replace(/\s*\n\s*/g, ' ')}`;
   process.stderr.write(line + '\n');
+  // Only into a termination log the kubelet made (flag r+: never create one, e.g. on a host's /dev).
   try {
-    writeFileSync('/dev/termination-log', line + '\n');
+    writeFileSync('/dev/termination-log', line + '\n', { flag: 'r+' });
   } catch {
-    // not in a container, or not writable: stderr is enough
+    // not in a container, or not writable: stderr is enough (FallbackToLogsOnError reads it)
   }
   process.exit(1);
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseLogQuery, pickLogFile, tailLines, type LogQuery } from './logs.js';
+import { logTerminationMessage, parseLogQuery, pickLogFile, tailLines, type LogQuery } from './logs.js';
 
 describe('logs', () => {
   describe('pickLogFile', () => {
@@ -86,5 +86,21 @@ describe('logs', () => {
         expect(() => parseLogQuery(new URLSearchParams(c.query))).to.throw(c.message);
       });
     }
+  });
+});
+
+describe('local/node/logs logTerminationMessage', () => {
+  it('is the end of the log: at most 80 lines, trimmed', () => {
+    const log = Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const msg = logTerminationMessage(log);
+    expect(msg.split('\n')).to.have.length(80);
+    expect(msg.startsWith('line 20\n')).to.equal(true);
+    expect(msg.endsWith('line 99')).to.equal(true);
+  });
+
+  it('and at most 2 KiB, keeping the end', () => {
+    const msg = logTerminationMessage(`${'x'.repeat(5000)}\nkzero runtime: code package sha256 mismatch\n`);
+    expect(Buffer.byteLength(msg)).to.be.at.most(2048);
+    expect(msg.endsWith('kzero runtime: code package sha256 mismatch')).to.equal(true);
   });
 });

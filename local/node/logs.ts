@@ -17,6 +17,16 @@ export function tailLines(text: string, lines: number | undefined): string {
   return all.slice(Math.max(0, all.length - lines)).join('\n') + (text.endsWith('\n') ? '\n' : '');
 }
 
+/**
+ * The termination message of a failed container whose policy is FallbackToLogsOnError: the end of its log,
+ * at most 80 lines and 2 KiB, as the kubelet takes it.
+ */
+export function logTerminationMessage(log: string): string {
+  const tail = tailLines(log, 80);
+  const bytes = Buffer.from(tail);
+  return (bytes.length > 2048 ? bytes.subarray(bytes.length - 2048).toString() : tail).trim();
+}
+
 export interface LogQuery {
   follow: boolean;
   previous: boolean;

@@ -1,10 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { V1Container } from '@kubernetes/client-node';
 import type { Clock, Timer } from '../../../lib/clock.js';
 import type { Logger } from '../../../lib/log.js';
 import { messageOf } from '../../../lib/errors.js';
+import { logTerminationMessage } from '../logs.js';
 import { nextFailureCount, restartDelayMs, shouldRestart, type BackoffPolicy, type RestartPolicy } from './backoff.js';
 import { initialTally, nextProbeAt, probeSpec, recordProbe, resolvePort, type ProbeKind, type ProbeSpec, type ProbeTally } from './probes.js';
 import { runProbe } from './probe-runner.js';
@@ -90,6 +91,14 @@ export class ContainerRunner {
     }
   }
 
+  private logTail(): string | undefined {
+    try {
+      return logTerminationMessage(readFileSync(join(this.deps.logDir, `${this.runtime.restartCount}.log`), 'utf8')) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   private spawn(argv: string[]): void {
     const n = this.runtime.restartCount;
     mkdirSync(this.deps.logDir, { recursive: true });
@@ -119,6 +128,7 @@ export class ContainerRunner {
     this.clearTimers();
     this.child = undefined;
     const now = this.deps.clock.now();
+    if (!message && exitCode !== 0 && this.spec.terminationMessagePolicy === 'FallbackToLogsOnError') message = this.logTail();
     const terminated: Terminated = {
       kind: 'terminated', exitCode, reason: exitReason(exitCode), startedAt, finishedAt: now,
       ...(signal ? { signal } : {}), ...(message ? { message } : {}),
