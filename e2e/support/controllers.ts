@@ -4,14 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { config } from './cluster.js';
 
 const CONTROLLER = fileURLToPath(new URL('../../controller/main.js', import.meta.url));
+const AUTOSCALER = fileURLToPath(new URL('../../autoscaler/main.js', import.meta.url));
+const pki = (f: string): string => join(config.dirs.pki, f);
 
-/** A controller process for one shard, as the local cluster runs them, with its output kept for assertions. */
-export class ShardController {
+/** One of kzero's component processes, as the local cluster runs them, with its output kept for assertions. */
+class ComponentProcess {
   readonly child: ChildProcess;
   output = '';
 
-  constructor(readonly shard: string) {
-    this.child = spawn(process.execPath, [CONTROLLER, `--shard=${shard}`, `--kubeconfig=${join(config.dirs.pki, 'controller.kubeconfig')}`, '--metrics-addr=127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(script: string, args: string[]) {
+    this.child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const take = (d: Buffer): void => void (this.output += d.toString());
     this.child.stdout?.on('data', take);
     this.child.stderr?.on('data', take);
@@ -27,5 +29,19 @@ export class ShardController {
       this.child.once('exit', () => resolve());
       this.child.kill(signal);
     });
+  }
+}
+
+/** A controller process for one shard. */
+export class ShardController extends ComponentProcess {
+  constructor(readonly shard: string) {
+    super(CONTROLLER, [`--shard=${shard}`, `--kubeconfig=${pki('controller.kubeconfig')}`, '--metrics-addr=127.0.0.1:0', `--token-file=${pki('internal-token')}`]);
+  }
+}
+
+/** An extra autoscaler replica for one shard, listening on `listen` (host:port). */
+export class ShardAutoscaler extends ComponentProcess {
+  constructor(readonly shard: string, readonly listen: string) {
+    super(AUTOSCALER, [`--shard=${shard}`, `--kubeconfig=${pki('autoscaler.kubeconfig')}`, `--listen=${listen}`, `--token-file=${pki('internal-token')}`, '--metrics-addr=127.0.0.1:0']);
   }
 }

@@ -69,7 +69,7 @@ export function kzeroComponents(c: LocalClusterConfig): Component[] {
     {
       name: 'kzero-controller-0',
       argv: [process.execPath, join(DIST, 'controller/main.js'), `--kubeconfig=${pki('controller.kubeconfig')}`,
-        '--shard=0', '--assign-shards', `--metrics-addr=127.0.0.1:${CONTROLLER_METRICS_PORT}`],
+        '--shard=0', '--assign-shards', `--metrics-addr=127.0.0.1:${CONTROLLER_METRICS_PORT}`, `--token-file=${pki('internal-token')}`],
     },
     {
       name: 'kzero-autoscaler-0',
