@@ -26,6 +26,7 @@ import { PoolDemand } from './reconciler/podpool/demand.js';
 import { PodPoolReconciler } from './reconciler/podpool/reconciler.js';
 import { ConfigurationReconciler } from './reconciler/configuration/reconciler.js';
 import { RevisionReconciler } from './reconciler/revision/reconciler.js';
+import { poolCode } from './reconciler/revision/resources.js';
 import { RouteReconciler } from './reconciler/route/reconciler.js';
 import { ServiceReconciler } from './reconciler/service/reconciler.js';
 import { Controller } from './runtime/driver.js';
@@ -111,6 +112,8 @@ async function main(): Promise<void> {
       progressDeadlineSeconds: config.deployment.get().progressDeadlineSeconds,
       initialScale: (rev) => {
         const ann = getAutoscalingAnnotation(rev.metadata.annotations, 'initialScale');
+        // A pool-backed Revision starts at zero: its first pod is claimed warm on the first request.
+        if (!ann && poolCode(rev)) return 0;
         const n = ann ? Number(ann.value) : config.autoscaler.get().initialScale;
         return Number.isInteger(n) && n >= 0 ? n : 1;
       },
