@@ -60,7 +60,7 @@ async function start(): Promise<void> {
   const adminPort = await listen(admin, config.adminPort, 'admin');
   if (mode.kind === 'warm') {
     process.env.PORT = String(await listen(serving, config.port, 'serving'));
-    await prewarm(`http://127.0.0.1:${adminPort}/healthz`);
+    await prewarm(`http://127.0.0.1:${adminPort}/healthz`, config.codeDir);
     return;
   }
   // Fallback: listen only once the app is loaded, so that a probe on the serving port means ready.

@@ -1,0 +1,103 @@
+// Prewarmed-pool benchmarks, against the local cluster (`kzero up` first), as root:
+//   npm run bench:pool                (both)
+//   npm run bench:pool -- cold [n]    (first-byte cold-start latency, pool path vs Deployment path, n each, interleaved; default 50)
+//   npm run bench:pool -- drain [n]   (claims from a pool of n warm pods until drained, then the refill; default 100)
+// The same function, runtime image and code package on both paths: a Revision whose pool does not exist
+// takes the Deployment path (the runtime loads the code itself at start). Quote ratios and medians.
+import { kubectl, listPods, isReady, waitForValue } from '../e2e/support/cluster.js';
+import { viaActivator } from '../e2e/support/activator.js';
+import { CodeServer, helloFunction, podPool, poolService } from '../e2e/support/pool.js';
+import { serving } from '../e2e/support/serving.js';
+import { withNamespace } from './namespace.js';
+import { percentile } from './stats.js';
+
+const say = (line: string): void => console.error(`bench: ${line}`);
+
+async function applyServices(ns: string, names: string[], pool: (name: string) => string, code: { url: string; sha256: string }): Promise<void> {
+  for (let i = 0; i < names.length; i += 50) {
+    const items = names.slice(i, i + 50).map((n) => JSON.parse(poolService(ns, n, pool(n), code)) as unknown);
+    await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  }
+  await waitForValue(`${names.length} Services Ready in ${ns}`, async () => {
+    const list = await serving.service.list(ns);
+    return list.items.length >= names.length && list.items.every((s) => s.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ? true : undefined;
+  }, 600_000, 500);
+}
+
+const warmReady = async (ns: string, pool: string): Promise<number> =>
+  (await listPods(ns, `kzero.dev/pool=${pool},kzero.dev/pool-state=warm`)).filter((p) => isReady(p) && !p.metadata?.deletionTimestamp).length;
+
+const summary = (ms: number[]): Record<string, number> => ({
+  p50Ms: Math.round(percentile(ms, 50)), p95Ms: Math.round(percentile(ms, 95)), minMs: Math.round(Math.min(...ms)), maxMs: Math.round(Math.max(...ms)),
+});
+
+/** n cold starts on each path, alternating pool and Deployment, each to a Service at zero pods. */
+async function cold(code: CodeServer, n: number): Promise<void> {
+  await withNamespace('bench-pool-cold', async (ns) => {
+    const pkg = code.add('cold', helloFunction);
+    await kubectl(['apply', '-f', '-'], podPool(ns, 'warm', { minReady: 5, maxReady: 5 }));
+    const names = Array.from({ length: n }, (_, i) => [`pool-${i}`, `dep-${i}`]).flat();
+    await applyServices(ns, names, (name) => (name.startsWith('pool-') ? 'warm' : 'no-such-pool'), pkg);
+    await waitForValue('5 warm pods', async () => ((await warmReady(ns, 'warm')) >= 5 ? true : undefined), 120_000, 200);
+    const ms: Record<'pool' | 'deployment', number[]> = { pool: [], deployment: [] };
+    for (let i = 0; i < n; i++) {
+      for (const [path, name] of [['pool', `pool-${i}`], ['deployment', `dep-${i}`]] as const) {
+        const a = await viaActivator(`${name}.${ns}.localhost`);
+        if (a.status !== 200) throw new Error(`${name}: HTTP ${a.status}: ${a.body}`);
+        const pod = (JSON.parse(a.body) as { pod: string }).pod;
+        if ((path === 'pool') !== pod.startsWith('warm-podpool-')) throw new Error(`${name} was served by ${pod}, not on the ${path} path`);
+        ms[path].push(a.ms);
+      }
+      // Let the pool refill so each pool cold start finds a warm pod, as a sized pool would.
+      await waitForValue('pool refilled', async () => ((await warmReady(ns, 'warm')) >= 5 ? true : undefined), 60_000, 50);
+    }
+    const pool = summary(ms.pool);
+    const dep = summary(ms.deployment);
+    console.log(JSON.stringify({ bench: 'cold-start-pool-vs-deployment', coldStartsEach: n, pool, deployment: dep, p50Ratio: +(dep.p50Ms! / pool.p50Ms!).toFixed(1) }));
+  });
+}
+
+/** A pool of n warm pods, n Services at zero, n concurrent cold requests: how fast the pool drains, then refills. */
+async function drain(code: CodeServer, n: number): Promise<void> {
+  await withNamespace('bench-pool-drain', async (ns) => {
+    const pkg = code.add('drain', helloFunction);
+    const names = Array.from({ length: n }, (_, i) => `fn-${i}`);
+    await applyServices(ns, names, () => 'big', pkg);
+    const t0 = performance.now();
+    await kubectl(['apply', '-f', '-'], podPool(ns, 'big', { minReady: n, maxReady: n }));
+    await waitForValue(`${n} warm pods`, async () => ((await warmReady(ns, 'big')) >= n ? true : undefined), 600_000, 250);
+    const fillS = (performance.now() - t0) / 1000;
+    say(`${n} warm pods Ready after ${fillS.toFixed(1)} s; draining`);
+    const start = performance.now();
+    const answers = await Promise.all(names.map((name) => viaActivator(`${name}.${ns}.localhost`)));
+    const drainS = (performance.now() - start) / 1000;
+    const errors = answers.filter((a) => a.status !== 200).length;
+    const fromPool = answers.filter((a) => a.status === 200 && (JSON.parse(a.body) as { pod: string }).pod.startsWith('big-podpool-')).length;
+    const drained = performance.now();
+    await waitForValue(`${n} warm pods again`, async () => ((await warmReady(ns, 'big')) >= n ? true : undefined), 600_000, 250);
+    const refillS = (performance.now() - drained) / 1000;
+    console.log(JSON.stringify({
+      bench: 'pool-drain-and-refill', warmPods: n, requests: n, errors, servedFromPool: fromPool,
+      drainSeconds: +drainS.toFixed(2), claimsPerMinute: Math.round((fromPool / drainS) * 60),
+      refillSeconds: +refillS.toFixed(1), initialFillSeconds: +fillS.toFixed(1),
+    }));
+  });
+}
+
+async function main(): Promise<void> {
+  const [part, count] = process.argv.slice(2);
+  const code = new CodeServer();
+  await code.start();
+  try {
+    if (!part || part === 'cold') await cold(code, Number(count ?? 50));
+    if (!part || part === 'drain') await drain(code, Number(count ?? 100));
+  } finally {
+    await code.stop();
+  }
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
