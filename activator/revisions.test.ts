@@ -247,4 +247,68 @@ describe('activator/revisions RevisionRegistry', () => {
       });
     });
   });
+
+  describe('announce (pods claimed from a warm pool, as the autoscaler answered a poke)', () => {
+    const rev = 'hello-00001';
+    const claimed: Opt<V1Pod> = withPodLabels({ 'kzero.dev/pool': 'node', 'kzero.dev/pool-state': 'claimed' });
+    const announced = (s: RevisionState): string[] => [...s.announced.keys()].sort();
+    const pooled = (s: RevisionState): string[] => [...s.pooled].sort();
+
+    it('announced IPs serve at once and are pooled', async () => {
+      reg.upsertRevision(revision(rev));
+      const s = reg.get('default', rev)!;
+      let got: unknown = 'pending';
+      void s.backends.acquire(T0 + 60_000, new AbortController().signal).then((x) => (got = (x as { ip: string } | undefined)?.ip));
+      reg.announce(s, ['10.0.1.1', '10.0.1.2']);
+      await flush();
+      expect({ woken: ['10.0.1.1', '10.0.1.2'].includes(got as string), readyCount: s.backends.readyCount, announced: announced(s), pooled: pooled(s) }).to.deep.equal({
+        woken: true, readyCount: 2, announced: ['10.0.1.1', '10.0.1.2'], pooled: ['10.0.1.1', '10.0.1.2'],
+      });
+    });
+
+    it('an announced IP leaves `announced` when the informer shows its pod; a claimed pod stays pooled and serving', async () => {
+      reg.upsertRevision(revision(rev));
+      const s = reg.get('default', rev)!;
+      reg.announce(s, ['10.0.1.1', '10.0.1.2']);
+      reg.upsertPod(pod('c1', ofRevision(rev), claimed, withIP('10.0.1.1'), ready));
+      expect({ ips: (await backendIPs(s)).sort(), announced: announced(s), pooled: pooled(s) }).to.deep.equal({
+        ips: ['10.0.1.1', '10.0.1.2'], announced: ['10.0.1.2'], pooled: ['10.0.1.1', '10.0.1.2'],
+      });
+    });
+
+    it('announced IPs lapse after 30 s without the informer (at the next refresh)', async () => {
+      reg.upsertRevision(revision(rev));
+      const s = reg.get('default', rev)!;
+      reg.announce(s, ['10.0.1.1']);
+      clock.advance(30_000);
+      reg.upsertPod(pod('d1', ofRevision(rev), withIP('10.0.0.1'), ready));
+      expect({ ips: (await backendIPs(s)).sort(), announced: announced(s) }, 'at 30 s').to.deep.equal({ ips: ['10.0.0.1', '10.0.1.1'], announced: ['10.0.1.1'] });
+      clock.advance(1);
+      reg.upsertRevision(revision(rev));
+      expect({ ips: await backendIPs(s), announced: announced(s), pooled: pooled(s) }, 'after 30 s').to.deep.equal({ ips: ['10.0.0.1'], announced: [], pooled: [] });
+    });
+
+    it('announcing again renews the 30 s', () => {
+      reg.upsertRevision(revision(rev));
+      const s = reg.get('default', rev)!;
+      reg.announce(s, ['10.0.1.1']);
+      clock.advance(20_000);
+      reg.announce(s, ['10.0.1.1']);
+      clock.advance(20_000);
+      reg.upsertRevision(revision(rev));
+      expect([announced(s), s.backends.readyCount]).to.deep.equal([['10.0.1.1'], 1]);
+    });
+
+    it('pods labelled pool-state=claimed are pooled; Deployment pods are not', () => {
+      reg.upsertRevision(revision(rev));
+      reg.upsertPod(pod('c1', ofRevision(rev), claimed, withIP('10.0.1.1'), ready));
+      reg.upsertPod(pod('c2', ofRevision(rev), claimed, withIP('10.0.1.2')));
+      reg.upsertPod(pod('d1', ofRevision(rev), withPodLabels({ 'kzero.dev/pool': 'node' }), withIP('10.0.0.1'), ready));
+      reg.upsertPod(pod('c3', ofRevision(rev), claimed, withIP('10.0.1.3'), ready, withDeletionTimestamp()));
+      const s = reg.get('default', rev)!;
+      expect([pooled(s), s.backends.readyCount]).to.deep.equal([['10.0.1.1', '10.0.1.2'], 2]);
+      reg.deletePod(pod('c1', ofRevision(rev)));
+      expect(pooled(s)).to.deep.equal(['10.0.1.2']);
+    });
+  });
 });

@@ -3,10 +3,11 @@ import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import type { PodAutoscaler } from '../api/kzero/v1alpha1/types.js';
 import { ServingLabels } from '../api/serving/labels.js';
-import type { Condition } from '../api/serving/v1/types.js';
+import type { Condition, Revision } from '../api/serving/v1/types.js';
 import { Scaler, type DeciderLike } from './scaler.js';
+import type { ClaimOutcome } from './pool/claimer.js';
 import {
-  cond, deployment, pod, podAutoscaler, withDeletionTimestamp, withGeneration, withNamespace, withPodLabels, withReplicas, type Opt,
+  cond, deployment, pod, podAutoscaler, revision, withAnnotations, withDeletionTimestamp, withGeneration, withNamespace, withPodLabels, withReplicas, type Opt,
 } from '../controller/testing/builders.js';
 import { FakeResourceClient } from '../controller/testing/fake-client.js';
 import { FakeClock, T0 } from '../controller/testing/fake-clock.js';
@@ -284,6 +285,150 @@ describe('autoscaler/scaler Scaler (in-memory API server)', () => {
       decider('hello-00001').panicking = true;
       await scaler.tick();
       expect(decisions).to.deep.equal([['hello-00001', 10, 1, true]]);
+    });
+  });
+
+  describe('pool-backed revisions (pool dep)', () => {
+    let revisions: FakeResourceClient<Revision>;
+    /** The claims asked for, and what the next claims answer (default: every pod asked for, named claimed-<n>). */
+    let claims: Array<[string, number]>;
+    let outcomes: Array<(count: number) => Promise<ClaimOutcome>>;
+    let poolScaler: Scaler;
+    let n: number;
+
+    beforeEach(() => {
+      revisions = new FakeResourceClient<Revision>(Resources.revision);
+      claims = [];
+      outcomes = [];
+      n = 0;
+      poolScaler = new Scaler({
+        clock,
+        log: createLogger('test', { level: 'debug', write: () => {} }),
+        podAutoscalers: pas.lister,
+        deployments: deployments.lister,
+        pods: pods.lister,
+        paClient: pas.asClient(),
+        deploymentClient: deployments.asClient(),
+        podClient: pods.asClient(),
+        newDecider: (pa) => decider(pa.metadata.name!),
+        pokeScale: () => 3,
+        pool: {
+          revisions: revisions.lister,
+          claimer: {
+            claim: async (rev, _pa, count) => {
+              claims.push([rev.metadata.name!, count]);
+              const next = outcomes.shift();
+              if (next) return next(count);
+              return { pods: Array.from({ length: count }, () => ({ name: `claimed-${++n}`, ip: `10.0.1.${n}` })), missed: 0 };
+            },
+          },
+          enabled: () => true,
+        },
+      });
+      revisions.seed(revision('hello-00001', withAnnotations({ 'kzero.dev/pool': 'node', 'kzero.dev/code': 'https://code.example/x.tgz', 'kzero.dev/code-sha256': 'c'.repeat(64) })));
+      pas.seed(podAutoscaler('hello-00001'));
+    });
+
+    const claimedPod = (name: string, at: number): V1Pod => pod(name, ofRevision('hello-00001'), ready,
+      withPodLabels({ 'kzero.dev/pool': 'node', 'kzero.dev/pool-state': 'claimed' }), withAnnotations({ 'kzero.dev/claimed-at': new Date(at).toISOString() }));
+    const codeReady = (): Condition | undefined => pas.peek('default', 'hello-00001')?.status?.conditions?.find((c) => c.type === 'CodeReady');
+
+    it('a poke at zero returns the claimed pods and does not patch the Deployment', async () => {
+      deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
+      const got = await poolScaler.poke('default', 'hello-00001');
+      expect(got).to.deep.equal({ pods: [{ name: 'claimed-1', ip: '10.0.1.1' }, { name: 'claimed-2', ip: '10.0.1.2' }, { name: 'claimed-3', ip: '10.0.1.3' }] });
+      expect([claims, scalePatches(), pods.writes()]).to.deep.equal([[['hello-00001', 3]], [], []]);
+    });
+
+    it('a partial claim scales the Deployment for the rest', async () => {
+      deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
+      outcomes.push(async () => ({ pods: [{ name: 'claimed-a', ip: '10.0.1.1' }], missed: 2, missReason: 'no warm pod' }));
+      const got = await poolScaler.poke('default', 'hello-00001');
+      expect(got.pods.map((p) => p.name)).to.deep.equal(['claimed-a']);
+      expect(scalePatches()).to.deep.equal([['patch', 'default', 'hello-00001-deployment', 'scale', { spec: { replicas: 2 } }]]);
+    });
+
+    it('a poke with claimed pods (not yet in the informer) does not claim again', async () => {
+      deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
+      await poolScaler.poke('default', 'hello-00001');
+      expect(await poolScaler.poke('default', 'hello-00001')).to.deep.equal({ pods: [] });
+      expect(claims.length).to.equal(1);
+    });
+
+    it('a code failure writes CodeReady False at once; later pokes do not claim, the Deployment serves', async () => {
+      deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
+      outcomes.push(async (count) => ({ pods: [], missed: count, missReason: 'bad code package', failure: { reason: 'CodePackageInvalid', message: 'sha256 mismatch' } }));
+      const got = await poolScaler.poke('default', 'hello-00001');
+      expect(got).to.deep.equal({ pods: [] });
+      expect(codeReady()).to.deep.equal(cond('CodeReady', 'False', 'CodePackageInvalid', 'sha256 mismatch', { severity: 'Info' }));
+      expect(pas.peek('default', 'hello-00001')?.status?.desiredScale).to.equal(3);
+      expect(scalePatches()).to.deep.equal([['patch', 'default', 'hello-00001-deployment', 'scale', { spec: { replicas: 3 } }]]);
+      // Back at zero: the next poke goes straight to the Deployment.
+      deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
+      clock.advance(60_000);
+      await poolScaler.poke('default', 'hello-00001');
+      expect(claims).to.deep.equal([['hello-00001', 3]]);
+      expect(scalePatches().length).to.equal(2);
+    });
+
+    it('a PodAutoscaler already CodeReady False (another autoscaler saw it) does not claim', async () => {
+      deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
+      pas.seed(podAutoscaler('hello-00001', (p) => void (p.status = { conditions: [cond('CodeReady', 'False', 'CodeFetchFailed', 'x')] })));
+      await poolScaler.poke('default', 'hello-00001');
+      expect([claims, scalePatches()]).to.deep.equal([[], [['patch', 'default', 'hello-00001-deployment', 'scale', { spec: { replicas: 3 } }]]]);
+    });
+
+    it('a successful claim marks CodeReady True on the next status write', async () => {
+      deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
+      await poolScaler.poke('default', 'hello-00001');
+      decider('hello-00001').desired = 3;
+      await poolScaler.tick();
+      expect(codeReady()).to.deep.equal(cond('CodeReady', 'True', undefined, undefined, { severity: 'Info' }));
+    });
+
+    const downs: Array<{ name: string; replicas: number; desired: number; deletes: string[]; scale: number | undefined }> = [
+      { name: 'down by one: the newest claimed pod goes', replicas: 1, desired: 3, deletes: ['c3'], scale: undefined },
+      { name: 'down past the claimed pods: all of them (newest first), then replicas', replicas: 2, desired: 1, deletes: ['c3', 'c2', 'c1'], scale: 1 },
+      { name: 'down to zero', replicas: 1, desired: 0, deletes: ['c3', 'c2', 'c1'], scale: 0 },
+      { name: 'up: the claimer is asked for the rest', replicas: 1, desired: 6, deletes: [], scale: undefined },
+    ];
+    for (const c of downs) {
+      it(`tick: ${c.name}`, async () => {
+        deployments.seed(deployment('hello-00001-deployment', withReplicas(c.replicas)));
+        pods.seed(claimedPod('c1', T0 - 30_000), claimedPod('c3', T0 - 10_000), claimedPod('c2', T0 - 20_000));
+        decider('hello-00001').desired = c.desired;
+        await poolScaler.tick();
+        expect(pods.writes().map((a) => [a.verb, a.name])).to.deep.equal(c.deletes.map((d) => ['delete', d]));
+        expect(scalePatches()).to.deep.equal(c.scale === undefined ? [] : [['patch', 'default', 'hello-00001-deployment', 'scale', { spec: { replicas: c.scale } }]]);
+        expect(claims).to.deep.equal(c.desired > c.replicas + 3 ? [['hello-00001', c.desired - c.replicas - 3]] : []);
+      });
+    }
+
+    it('deleted claimed pods the informer still shows are not counted (nor deleted) again', async () => {
+      deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
+      pods.seed(claimedPod('c1', T0 - 30_000), claimedPod('c2', T0 - 20_000));
+      for (const p of pods.all()) pods.setListerCopy(p);
+      decider('hello-00001').desired = 1;
+      await poolScaler.tick();
+      clock.advance(1000);
+      await poolScaler.tick();
+      expect([pods.writes().map((a) => [a.verb, a.name]), claims]).to.deep.equal([[['delete', 'c2']], []]);
+    });
+
+    it('two concurrent pokes for one revision claim once', async () => {
+      deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      outcomes.push(async (count) => {
+        await gate;
+        return { pods: Array.from({ length: count }, (_, i) => ({ name: `slow-${i}`, ip: `10.0.2.${i}` })), missed: 0 };
+      });
+      const first = poolScaler.poke('default', 'hello-00001');
+      const second = poolScaler.poke('default', 'hello-00001');
+      await new Promise((r) => setImmediate(r));
+      release();
+      const [a, b] = await Promise.all([first, second]);
+      expect([a.pods.length, b.pods, claims, scalePatches()]).to.deep.equal([3, [], [['hello-00001', 3]], []]);
     });
   });
 });

@@ -1,5 +1,5 @@
 import type { KubernetesObject, V1Container, V1Deployment, V1Namespace, V1ObjectMeta, V1Pod, V1PodCondition } from '@kubernetes/client-node';
-import { KZERO_API_VERSION, type PodAutoscaler } from '../../api/kzero/v1alpha1/types.js';
+import { KZERO_API_VERSION, type PodAutoscaler, type PodPool } from '../../api/kzero/v1alpha1/types.js';
 import { KzeroLabels, ServingLabels } from '../../api/serving/labels.js';
 import {
   SERVING_API_VERSION, type Condition, type ConditionStatus, type Configuration, type Revision, type Route, type Service, type Status,
@@ -69,6 +69,15 @@ export function podAutoscaler(name: string, ...opts: Array<Opt<PodAutoscaler>>):
     spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: `${name}-deployment` } },
   }, opts);
 }
+
+/** A PodPool whose one container, `runtime`, runs `kzero/runtime:1` with 100m CPU / 128Mi requested. */
+export function podPool(name: string, ...opts: Array<Opt<PodPool>>): PodPool {
+  return apply<PodPool>({
+    apiVersion: KZERO_API_VERSION, kind: 'PodPool', metadata: meta('PodPool', name),
+    spec: { template: { spec: { containers: [{ name: 'runtime', image: POOL_IMAGE, resources: { requests: { cpu: '100m', memory: '128Mi' } } }] } } },
+  }, opts);
+}
+export const POOL_IMAGE = 'kzero/runtime:1';
 
 /** A running pod with one container, `user-container`, that is not (yet) ready. */
 export function pod(name: string, ...opts: Array<Opt<V1Pod>>): V1Pod {

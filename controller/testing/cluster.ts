@@ -1,6 +1,6 @@
-import type { KubernetesObject, V1Deployment, V1Namespace, V1Pod } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Deployment, V1Namespace, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
-import type { PodAutoscaler } from '../../api/kzero/v1alpha1/types.js';
+import type { PodAutoscaler, PodPool } from '../../api/kzero/v1alpha1/types.js';
 import type { Configuration, Revision, Route, Service } from '../../api/serving/v1/types.js';
 import { Resources } from '../../lib/kube/resources.js';
 import { createLogger, type Logger } from '../../lib/log.js';
@@ -27,6 +27,8 @@ export class FakeCluster {
   readonly podAutoscalers = new FakeResourceClient<PodAutoscaler>(Resources.podAutoscaler, this.log);
   readonly pods = new FakeResourceClient<V1Pod>(Resources.pod, this.log);
   readonly namespaces = new FakeResourceClient<V1Namespace>(Resources.namespace, this.log);
+  readonly podPools = new FakeResourceClient<PodPool>(Resources.podPool, this.log);
+  readonly secrets = new FakeResourceClient<V1Secret>(Resources.secret, this.log);
 
   constructor(clock?: FakeClock) {
     this.clock = clock ?? new FakeClock();
@@ -42,6 +44,7 @@ export class FakeCluster {
     const byKind: Record<string, unknown> = {
       Service: this.services, Configuration: this.configurations, Revision: this.revisions, Route: this.routes,
       Deployment: this.deployments, PodAutoscaler: this.podAutoscalers, Pod: this.pods, Namespace: this.namespaces,
+      PodPool: this.podPools, Secret: this.secrets,
     };
     const c = byKind[kind];
     if (!c) throw new Error(`FakeCluster: no client for kind ${JSON.stringify(kind)}`);

@@ -103,6 +103,27 @@ describe('testing/FakeResourceClient', () => {
     expect((await c.get('default', 'foo')).metadata.name).to.equal('foo');
   });
 
+  it('a JSON patch applies its ops when its test ops pass, and is 422 Invalid (nothing stored) when one fails', async () => {
+    const c = fresh();
+    c.seed(service('foo', withLabels({ a: '1' })));
+    const rv = c.peek('default', 'foo')!.metadata.resourceVersion;
+    const got = await c.asClient().patch('default', 'foo', [{ op: 'test', path: '/metadata/resourceVersion', value: rv }, { op: 'add', path: '/metadata/labels', value: { b: '2' } }], 'json');
+    expect([got.metadata.labels, got.metadata.uid, got.metadata.resourceVersion !== rv]).to.deep.equal([{ b: '2' }, 'service-foo-uid', true]);
+    const err = await errorOf(c.asClient().patch('default', 'foo', [{ op: 'test', path: '/metadata/resourceVersion', value: rv }, { op: 'add', path: '/metadata/labels', value: { c: '3' } }], 'json'));
+    expect([err.code, err.reason, c.peek('default', 'foo')?.metadata.labels]).to.deep.equal([422, 'Invalid', { b: '2' }]);
+    expect(c.actions.map((a) => [a.verb, a.patchType, a.error])).to.deep.equal([['patch', 'json', undefined], ['patch', 'json', 'Invalid']]);
+  });
+
+  it('delete records its options; a uid precondition that does not match is 409 Conflict', async () => {
+    const c = fresh();
+    c.seed(service('foo'));
+    const err = await errorOf(c.delete('default', 'foo', { uid: 'other-uid' }));
+    expect([err.code, err.reason, c.peek('default', 'foo') !== undefined]).to.deep.equal([409, 'Conflict', true]);
+    await c.delete('default', 'foo', { uid: 'service-foo-uid' });
+    expect(c.peek('default', 'foo')).to.equal(undefined);
+    expect(c.actions.map((a) => [a.verb, a.options, a.error])).to.deep.equal([['delete', { uid: 'other-uid' }, 'Conflict'], ['delete', { uid: 'service-foo-uid' }, undefined]]);
+  });
+
   const merges: Array<{ name: string; target: unknown; patch: unknown; want: unknown }> = [
     { name: 'adds', target: { a: 1 }, patch: { b: 2 }, want: { a: 1, b: 2 } },
     { name: 'null deletes', target: { a: 1, b: 2 }, patch: { b: null }, want: { a: 1 } },

@@ -1,5 +1,6 @@
 import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
-import { KubeApiError, apiVersionOf, type PatchType, type ResourceClient, type ResourceType } from '../../lib/kube/rest.js';
+import { KubeApiError, apiVersionOf, type JsonPatchOp, type PatchType, type ResourceClient, type ResourceType } from '../../lib/kube/rest.js';
+import { applyPatch } from './json-patch.js';
 
 // An in-memory API server for one resource type, in the manner of client-go's fake clientset: it keeps
 // objects, records every call, assigns uid/resourceVersion/generation, and fails like the API server does
@@ -19,6 +20,10 @@ export interface Action<T = unknown> {
   patch?: unknown;
   /** The subresource a patch was sent to (`status`). */
   subresource?: string;
+  /** The patch type, when not a merge patch (`json`). */
+  patchType?: PatchType;
+  /** The options of a delete (`uid`: the precondition), when given. */
+  options?: { uid?: string; propagationPolicy?: string };
   /** What the API server stored, after a write that succeeded. */
   result?: T;
   /** The reason of the error the call failed with, if it failed. */
@@ -35,6 +40,9 @@ export const notFound = (type: ResourceType, name: string): KubeApiError =>
   new KubeApiError(404, 'NotFound', `${type.plural}${type.group ? `.${type.group}` : ''} "${name}" not found`);
 export const alreadyExists = (type: ResourceType, name: string): KubeApiError =>
   new KubeApiError(409, 'AlreadyExists', `${type.plural}${type.group ? `.${type.group}` : ''} "${name}" already exists`);
+/** A JSON patch whose `test` op failed: the API server answers 422 Invalid. */
+export const testFailed = (type: ResourceType, name: string, path: string): KubeApiError =>
+  new KubeApiError(422, 'Invalid', `${type.plural}${type.group ? `.${type.group}` : ''} "${name}" is invalid: the server rejected our request due to an error in our request: testing value ${path} failed`);
 export const conflict = (type: ResourceType, name: string): KubeApiError =>
   new KubeApiError(409, 'Conflict', `Operation cannot be fulfilled on ${type.plural}${type.group ? `.${type.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
 
@@ -213,14 +221,18 @@ export class FakeResourceClient<T extends KubernetesObject> {
     return this.stored(keyOf(next.metadata?.namespace, next.metadata?.name ?? ''), next);
   }
 
-  /** Merge patch only; `metadata.resourceVersion` in the patch is a precondition, as on the API server. */
+  /**
+   * Merge and JSON patches. Merge: `metadata.resourceVersion` in the patch is a precondition, as on the API
+   * server. JSON: a failed `test` op fails the whole patch with 422.
+   */
   async patch(namespace: string | undefined, name: string, patch: unknown, type: PatchType = 'merge', sub?: string): Promise<T> {
     const sent = normalize(patch);
-    this.record({ verb: 'patch', namespace, name, patch: sent, ...(sub ? { subresource: sub } : {}) });
-    if (type !== 'merge') throw new Error(`FakeResourceClient: ${type} patches are not supported`);
+    this.record({ verb: 'patch', namespace, name, patch: sent, ...(sub ? { subresource: sub } : {}), ...(type !== 'merge' ? { patchType: type } : {}) });
+    if (type !== 'merge' && type !== 'json') throw new Error(`FakeResourceClient: ${type} patches are not supported`);
     const key = keyOf(namespace, name);
     const have = this.store.get(key) as (T & Stored) | undefined;
     if (!have) throw this.fail(notFound(this.type, name));
+    if (type === 'json') return this.jsonPatch(key, have, sent as JsonPatchOp[]);
     const wantRV = (sent as { metadata?: { resourceVersion?: string } } | null)?.metadata?.resourceVersion;
     if (wantRV !== undefined && wantRV !== have.metadata?.resourceVersion) throw this.fail(conflict(this.type, name));
     let next: T & Stored;
@@ -239,15 +251,34 @@ export class FakeResourceClient<T extends KubernetesObject> {
     return this.stored(key, next);
   }
 
-  async delete(namespace: string | undefined, name: string): Promise<unknown> {
-    this.record({ verb: 'delete', namespace, name });
+  /** `opts.uid` is a precondition: a different uid under the name fails with 409 Conflict. */
+  async delete(namespace: string | undefined, name: string, opts?: { uid?: string; propagationPolicy?: string }): Promise<unknown> {
+    this.record({ verb: 'delete', namespace, name, ...(opts ? { options: normalize(opts) } : {}) });
     const key = keyOf(namespace, name);
-    if (!this.store.has(key)) throw this.fail(notFound(this.type, name));
+    const have = this.store.get(key);
+    if (!have) throw this.fail(notFound(this.type, name));
+    if (opts?.uid !== undefined && opts.uid !== have.metadata?.uid) throw this.fail(conflict(this.type, name));
     this.store.delete(key);
     return {};
   }
 
   // -----------------------------------------------------------------------------------------------
+
+  private jsonPatch(key: string, have: T & Stored, ops: JsonPatchOp[]): T {
+    for (const op of ops) {
+      if (op.op !== 'test') continue;
+      const keys = op.path.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+      let at: unknown = have;
+      for (const k of keys) at = (at as Record<string, unknown> | undefined)?.[k];
+      if (JSON.stringify(at) !== JSON.stringify(op.value)) throw this.fail(testFailed(this.type, have.metadata?.name ?? '', op.path));
+    }
+    const next = applyPatch(normalize(have), ops.filter((o) => o.op !== 'test') as Parameters<typeof applyPatch>[1]) as T & Stored;
+    const meta = (next.metadata ??= {});
+    meta.uid = have.metadata?.uid;
+    if (JSON.stringify(have.spec) !== JSON.stringify(next.spec) && meta.generation !== undefined) meta.generation += 1;
+    meta.resourceVersion = this.nextRV();
+    return this.stored(key, next);
+  }
 
   private current: Action<T> | undefined;
 

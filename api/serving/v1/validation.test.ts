@@ -11,6 +11,7 @@ import {
   validateConfiguration,
   validateRevision,
   validateRoute,
+  validatePoolAnnotations,
   validateService,
   type ValidationContext,
 } from './validation.js';
@@ -20,6 +21,9 @@ const DNS1035 =
 const QUALIFIED =
   "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 const T = 'spec.template.spec';
+const DNS1123 =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const POOL_NAME_ERROR = (v: string): string => `invalid value: ${v}: kzero.dev/pool\n${DNS1123}`;
 const C0 = `${T}.containers[0]`;
 
 /** helloworld-go, verbatim from Knative's docs. */
@@ -567,6 +571,51 @@ describe('serving validation', () => {
       const relabelled = structuredClone(old);
       relabelled.metadata.labels = { 'serving.knative.dev/routingState': 'active' };
       expect(validateRevision(relabelled, baseCtx({ operation: 'UPDATE', old }))).to.equal(undefined);
+    });
+  });
+
+  describe('pool annotations', () => {
+    const SHA = 'ab'.repeat(32);
+    const URL = 'https://code.example/hello.tgz';
+    const pooled = { 'kzero.dev/pool': 'node', 'kzero.dev/code': URL, 'kzero.dev/code-sha256': SHA };
+    const cases: Array<{ name: string; annotations: Record<string, string> | undefined; want: string }> = [
+      { name: 'none', annotations: undefined, want: '' },
+      { name: 'unrelated annotations', annotations: { 'autoscaling.knative.dev/min-scale': '1' }, want: '' },
+      { name: 'pool, code and sha', annotations: pooled, want: '' },
+      { name: 'an http URL and an upper-case sha', annotations: { ...pooled, 'kzero.dev/code': 'http://code.local/x.tgz', 'kzero.dev/code-sha256': SHA.toUpperCase() }, want: '' },
+      { name: 'pool without code', annotations: { 'kzero.dev/pool': 'node', 'kzero.dev/code-sha256': SHA }, want: 'missing field(s): kzero.dev/code' },
+      { name: 'pool without sha', annotations: { 'kzero.dev/pool': 'node', 'kzero.dev/code': URL }, want: 'missing field(s): kzero.dev/code-sha256' },
+      { name: 'pool alone', annotations: { 'kzero.dev/pool': 'node' }, want: 'missing field(s): kzero.dev/code, kzero.dev/code-sha256' },
+      { name: 'a short sha', annotations: { ...pooled, 'kzero.dev/code-sha256': 'abc' }, want: 'invalid value: abc: kzero.dev/code-sha256\nwant 64 hex digits' },
+      { name: 'a sha that is not hex', annotations: { ...pooled, 'kzero.dev/code-sha256': 'z'.repeat(64) }, want: `invalid value: ${'z'.repeat(64)}: kzero.dev/code-sha256\nwant 64 hex digits` },
+      { name: 'a non-http URL', annotations: { ...pooled, 'kzero.dev/code': 'file:///etc/passwd' }, want: 'invalid value: file:///etc/passwd: kzero.dev/code\nwant the http(s) URL of a tar.gz code package' },
+      { name: 'not a URL', annotations: { ...pooled, 'kzero.dev/code': 'hello.tgz' }, want: 'invalid value: hello.tgz: kzero.dev/code\nwant the http(s) URL of a tar.gz code package' },
+      { name: 'a bad pool name', annotations: { ...pooled, 'kzero.dev/pool': 'Node_1' }, want: POOL_NAME_ERROR('Node_1') },
+      { name: 'code without pool', annotations: { 'kzero.dev/code': URL, 'kzero.dev/code-sha256': SHA }, want: 'only meaningful with kzero.dev/pool: kzero.dev/code' },
+      { name: 'sha without pool', annotations: { 'kzero.dev/code-sha256': SHA }, want: 'only meaningful with kzero.dev/pool: kzero.dev/code-sha256' },
+    ];
+    for (const c of cases) it(c.name, () => expect(errorString(validatePoolAnnotations(c.annotations))).to.equal(c.want));
+
+    it('several problems are all reported', () => {
+      expect(errorString(validatePoolAnnotations({ 'kzero.dev/pool': 'node', 'kzero.dev/code': 'ftp://x/y.tgz' }))).to.equal(
+        'invalid value: ftp://x/y.tgz: kzero.dev/code\nwant the http(s) URL of a tar.gz code package\nmissing field(s): kzero.dev/code-sha256',
+      );
+    });
+
+    it('on a Service, the path is the template\'s annotations', () => {
+      const s = svc((x) => (x.spec.template.metadata = { ...x.spec.template.metadata, annotations: { 'kzero.dev/pool': 'node', 'kzero.dev/code': URL } }));
+      expect(errorString(validateService(s, baseCtx()))).to.equal('missing field(s): spec.template.metadata.annotations.kzero.dev/code-sha256');
+    });
+
+    it('on a Service, valid pool annotations pass', () => {
+      const s = svc((x) => (x.spec.template.metadata = { ...x.spec.template.metadata, annotations: pooled }));
+      expect(errorString(validateService(s, baseCtx()))).to.equal('');
+    });
+
+    it('on a Revision, the path is metadata.annotations', () => {
+      const r: Revision = { metadata: { name: 'cfg-00001', annotations: { 'kzero.dev/code': URL } }, spec: { containers: [{ image: 'busybox' } as V1Container] } };
+      setRevisionDefaults(r, { operation: 'CREATE', config: DEFAULT_DEFAULTS_CONFIG });
+      expect(errorString(validateRevision(r, baseCtx()))).to.equal('only meaningful with kzero.dev/pool: metadata.annotations.kzero.dev/code');
     });
   });
 

@@ -1,0 +1,135 @@
+// A PodPool's desired children (pure): its warm Deployment and token Secret; the spec's validation.
+import type { V1Container, V1Deployment } from '@kubernetes/client-node';
+import { expect } from 'chai';
+import type { PodPool } from '../../../api/kzero/v1alpha1/types.js';
+import { POOL_IMAGE, podPool, withNamespace, withShard, type Opt } from '../../testing/builders.js';
+import { makePoolDeployment, makePoolSecret, poolServingPort, validatePodPool } from './resources.js';
+
+const OWNER = { apiVersion: 'kzero.dev/v1alpha1', kind: 'PodPool', name: 'node', uid: 'podpool-node-uid', controller: true, blockOwnerDeletion: true };
+const runtime = (p: PodPool): V1Container => p.spec.template.spec!.containers[0]!;
+const withRuntime = (c: Partial<V1Container>): Opt<PodPool> => (p) => void Object.assign(runtime(p), c);
+const container0 = (d: V1Deployment): V1Container => d.spec!.template.spec!.containers[0]!;
+const TOKEN_ENV = { name: 'KZERO_SPECIALIZE_TOKEN', valueFrom: { secretKeyRef: { name: 'node-podpool-token', key: 'token' } } };
+
+describe('controller/podpool resources', () => {
+  describe('makePoolDeployment', () => {
+    it('the whole Deployment: selector on pool + warm, shard in labels, runtime env, ports, probe, owner', () => {
+      const pool = podPool('node', withNamespace('team'), withShard('shard-2'), (p) => void (p.spec.template.metadata = { labels: { app: 'node-runtime' }, annotations: { a: 'b' } }));
+      const labels = { 'kzero.dev/shard': 'shard-2', 'kzero.dev/pool': 'node', 'kzero.dev/pool-state': 'warm' };
+      expect(makePoolDeployment(pool, 4)).to.deep.equal({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'node-podpool', namespace: 'team', labels, ownerReferences: [OWNER] },
+        spec: {
+          replicas: 4,
+          selector: { matchLabels: { 'kzero.dev/pool': 'node', 'kzero.dev/pool-state': 'warm' } },
+          template: {
+            metadata: { labels: { app: 'node-runtime', ...labels }, annotations: { a: 'b' } },
+            spec: {
+              containers: [{
+                name: 'runtime',
+                image: POOL_IMAGE,
+                resources: { requests: { cpu: '100m', memory: '128Mi' } },
+                ports: [{ name: 'user-port', containerPort: 8080, protocol: 'TCP' }, { name: 'kzero-admin', containerPort: 8079, protocol: 'TCP' }],
+                env: [{ name: 'PORT', value: '8080' }, { name: 'KZERO_POOL', value: 'node' }, { name: 'KZERO_ADMIN_PORT', value: '8079' }, TOKEN_ENV],
+                readinessProbe: { httpGet: { path: '/healthz', port: 8079 }, periodSeconds: 1 },
+              }],
+              enableServiceLinks: false,
+            },
+          },
+        },
+      });
+    });
+
+    it('without a shard there is no shard label; the selector still matches the template', () => {
+      const d = makePoolDeployment(podPool('node'), 1);
+      const want = { 'kzero.dev/pool': 'node', 'kzero.dev/pool-state': 'warm' };
+      expect([d.metadata?.labels, d.spec?.selector.matchLabels, d.spec?.template.metadata?.labels]).to.deep.equal([want, want, want]);
+    });
+
+    it('template labels cannot override the pool and state labels', () => {
+      const d = makePoolDeployment(podPool('node', (p) => void (p.spec.template.metadata = { labels: { 'kzero.dev/pool': 'other', 'kzero.dev/pool-state': 'claimed' } })), 1);
+      expect(d.spec?.template.metadata?.labels).to.deep.equal({ 'kzero.dev/pool': 'node', 'kzero.dev/pool-state': 'warm' });
+    });
+
+    const envCases: Array<{ name: string; env: V1Container['env']; want: V1Container['env'] }> = [
+      {
+        name: 'user env comes first; reserved names are dropped (the pool\'s values win)',
+        env: [{ name: 'NODE_ENV', value: 'production' }, { name: 'PORT', value: '1' }, { name: 'KZERO_POOL', value: 'x' }, { name: 'KZERO_ADMIN_PORT', value: '2' }, { name: 'KZERO_SPECIALIZE_TOKEN', value: 'stolen' }, { name: 'LOG', value: 'debug' }],
+        want: [{ name: 'NODE_ENV', value: 'production' }, { name: 'LOG', value: 'debug' }, { name: 'PORT', value: '8080' }, { name: 'KZERO_POOL', value: 'node' }, { name: 'KZERO_ADMIN_PORT', value: '8079' }, TOKEN_ENV],
+      },
+      {
+        name: 'user env from a Secret is kept as is',
+        env: [{ name: 'DB', valueFrom: { secretKeyRef: { name: 'db', key: 'url' } } }],
+        want: [{ name: 'DB', valueFrom: { secretKeyRef: { name: 'db', key: 'url' } } }, { name: 'PORT', value: '8080' }, { name: 'KZERO_POOL', value: 'node' }, { name: 'KZERO_ADMIN_PORT', value: '8079' }, TOKEN_ENV],
+      },
+    ];
+    for (const c of envCases) it(`env: ${c.name}`, () => expect(container0(makePoolDeployment(podPool('node', withRuntime({ env: c.env })), 1)).env).to.deep.equal(c.want));
+
+    it('the container\'s port is the serving port (PORT and user-port); the admin port is added', () => {
+      const c = container0(makePoolDeployment(podPool('node', withRuntime({ ports: [{ containerPort: 9000, name: 'http' }, { containerPort: 9001 }] })), 1));
+      expect([c.ports, c.env?.find((e) => e.name === 'PORT')]).to.deep.equal([
+        [{ name: 'user-port', containerPort: 9000, protocol: 'TCP' }, { name: 'kzero-admin', containerPort: 8079, protocol: 'TCP' }],
+        { name: 'PORT', value: '9000' },
+      ]);
+    });
+
+    it('a readiness probe of the pool\'s own is kept', () => {
+      const probe = { tcpSocket: { port: 8080 }, periodSeconds: 5 };
+      expect(container0(makePoolDeployment(podPool('node', withRuntime({ readinessProbe: probe })), 1)).readinessProbe).to.deep.equal(probe);
+    });
+
+    it('enableServiceLinks of the template is kept', () => {
+      expect(makePoolDeployment(podPool('node', (p) => void (p.spec.template.spec!.enableServiceLinks = true)), 1).spec?.template.spec?.enableServiceLinks).to.equal(true);
+    });
+
+    it('the pool is not changed', () => {
+      const pool = podPool('node', withRuntime({ env: [{ name: 'PORT', value: '1' }] }));
+      const before = structuredClone(pool);
+      makePoolDeployment(pool, 3);
+      expect(pool).to.deep.equal(before);
+    });
+  });
+
+  describe('makePoolSecret', () => {
+    it('the token under `token`, labelled with shard and pool, owned by the pool', () => {
+      expect(makePoolSecret(podPool('node', withNamespace('team'), withShard('shard-2')), 's3cret')).to.deep.equal({
+        apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
+        metadata: { name: 'node-podpool-token', namespace: 'team', labels: { 'kzero.dev/shard': 'shard-2', 'kzero.dev/pool': 'node' }, ownerReferences: [OWNER] },
+        stringData: { token: 's3cret' },
+      });
+    });
+  });
+
+  describe('poolServingPort', () => {
+    const cases: Array<{ name: string; pool: PodPool; want: number }> = [
+      { name: 'no port: 8080', pool: podPool('node'), want: 8080 },
+      { name: 'the first port of the container', pool: podPool('node', withRuntime({ ports: [{ containerPort: 3000 }, { containerPort: 3001 }] })), want: 3000 },
+      { name: 'port 0: 8080', pool: podPool('node', withRuntime({ ports: [{ containerPort: 0 }] })), want: 8080 },
+    ];
+    for (const c of cases) it(c.name, () => expect(poolServingPort(c.pool)).to.equal(c.want));
+  });
+
+  describe('validatePodPool', () => {
+    const spec = (s: Partial<PodPool['spec']>): Opt<PodPool> => (p) => void Object.assign(p.spec, s);
+    const cases: Array<{ name: string; pool: PodPool; want: string | undefined }> = [
+      { name: 'the default pool is valid', pool: podPool('node'), want: undefined },
+      { name: 'every field at its bound is valid', pool: podPool('node', spec({ minReady: 0, maxReady: 0, autosizing: { windowSeconds: 1, refillSeconds: 0, headroomPercent: 0 } })), want: undefined },
+      { name: 'no containers', pool: podPool('node', (p) => void (p.spec.template.spec!.containers = [])), want: 'spec.template.spec.containers: want exactly one container (the runtime), got 0' },
+      { name: 'no template spec', pool: podPool('node', (p) => void delete p.spec.template.spec), want: 'spec.template.spec.containers: want exactly one container (the runtime), got 0' },
+      { name: 'two containers', pool: podPool('node', (p) => void p.spec.template.spec!.containers.push({ name: 'b', image: 'b' })), want: 'spec.template.spec.containers: want exactly one container (the runtime), got 2' },
+      { name: 'no image', pool: podPool('node', withRuntime({ image: '' })), want: 'spec.template.spec.containers[0].image: required' },
+      { name: 'minReady negative', pool: podPool('node', spec({ minReady: -1 })), want: 'spec.minReady: must be an integer >= 0, got -1' },
+      { name: 'minReady not an integer', pool: podPool('node', spec({ minReady: 1.5 })), want: 'spec.minReady: must be an integer >= 0, got 1.5' },
+      { name: 'maxReady below minReady', pool: podPool('node', spec({ minReady: 3, maxReady: 2 })), want: 'spec.maxReady: must be an integer >= minReady, got 2' },
+      { name: 'maxReady not an integer', pool: podPool('node', spec({ maxReady: 2.5 })), want: 'spec.maxReady: must be an integer >= minReady, got 2.5' },
+      { name: 'maxReady negative', pool: podPool('node', spec({ maxReady: -1 })), want: 'spec.maxReady: must be an integer >= minReady, got -1' },
+      { name: 'windowSeconds below 1', pool: podPool('node', spec({ autosizing: { windowSeconds: 0.5 } })), want: 'spec.autosizing.windowSeconds: must be a number >= 1, got 0.5' },
+      { name: 'refillSeconds negative', pool: podPool('node', spec({ autosizing: { refillSeconds: -1 } })), want: 'spec.autosizing.refillSeconds: must be a number >= 0, got -1' },
+      { name: 'headroomPercent negative', pool: podPool('node', spec({ autosizing: { headroomPercent: -10 } })), want: 'spec.autosizing.headroomPercent: must be a number >= 0, got -10' },
+      { name: 'headroomPercent not a number', pool: podPool('node', spec({ autosizing: { headroomPercent: '50' as unknown as number } })), want: 'spec.autosizing.headroomPercent: must be a number >= 0, got 50' },
+      { name: 'windowSeconds NaN', pool: podPool('node', spec({ autosizing: { windowSeconds: Number.NaN } })), want: 'spec.autosizing.windowSeconds: must be a number >= 1, got NaN' },
+    ];
+    for (const c of cases) it(c.name, () => expect(validatePodPool(c.pool)).to.equal(c.want));
+  });
+});
