@@ -92,6 +92,35 @@ async function rate(label: string, perSecond: number, seconds: number, initialSc
   }
 }
 
+/** Counters of kube-apiserver's /metrics: write requests by resource, and webhook admissions. */
+async function apiCounters(): Promise<Map<string, number>> {
+  const text = await kubectl(['get', '--raw', '/metrics']);
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const req = /^apiserver_request_total\{(.*)\} (\S+)$/.exec(line);
+    if (req) {
+      const l = Object.fromEntries([...req[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+      if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(l.verb ?? '')) continue;
+      const key = `${l.verb} ${l.resource}${l.subresource ? `/${l.subresource}` : ''}`;
+      out.set(key, (out.get(key) ?? 0) + Number(req[2]));
+      continue;
+    }
+    const hook = /^apiserver_admission_webhook_admission_duration_seconds_count\{(.*)\} (\S+)$/.exec(line);
+    if (hook) {
+      const l = Object.fromEntries([...hook[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+      const key = `webhook ${l.type} ${l.operation}`;
+      out.set(key, (out.get(key) ?? 0) + Number(hook[2]));
+    }
+  }
+  return out;
+}
+
+/** Per-Service API cost between two counter snapshots, largest first. */
+function perService(before: Map<string, number>, after: Map<string, number>, services: number): Record<string, number> {
+  const rows = [...after].map(([k, v]) => [k, (v - (before.get(k) ?? 0)) / services] as const).filter(([, v]) => v >= 0.05);
+  return Object.fromEntries(rows.sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +v.toFixed(2)]));
+}
+
 /** 1,000 Services (initial-scale 0) created as fast as the API server takes them; time until all are Ready. */
 async function shards(count: number, total = 1000): Promise<void> {
   const ids = Array.from({ length: count }, (_, i) => `bench${count}-${i}`);
@@ -110,6 +139,7 @@ async function shards(count: number, total = 1000): Promise<void> {
       const tracker = await readyTracker(ns);
       const procs = await pids();
       const cpu0 = Object.fromEntries(await Promise.all(Object.entries(procs).map(async ([k, pid]) => [k, await cpuSeconds(pid)] as const)));
+      const counters0 = await apiCounters();
       const start = performance.now();
       let next = 0;
       // 32 creates in flight: enough to keep the API server busy without queueing in the client.
@@ -124,6 +154,7 @@ async function shards(count: number, total = 1000): Promise<void> {
       const elapsed = (Math.max(...tracker.readyAt.values()) - start) / 1000;
       const offsets = [...tracker.readyAt.values()].map((t) => (t - start) / 1000);
       await tracker.stop();
+      const apiPerService = perService(counters0, await apiCounters(), total);
       const cpu: Record<string, number> = {};
       for (const [k, pid] of Object.entries(procs)) cpu[k] = +((await cpuSeconds(pid)) - cpu0[k]!).toFixed(1);
       // CPU used over the run divided by the wall time: near 2 means the 2 cores were the limit.
@@ -132,6 +163,7 @@ async function shards(count: number, total = 1000): Promise<void> {
         bench: 'services-ready', shards: count, services: total, allCreatedSeconds: +created.toFixed(1), allReadySeconds: +elapsed.toFixed(1),
         halfReadySeconds: +percentile(offsets, 50).toFixed(1), p95ReadySeconds: +percentile(offsets, 95).toFixed(1),
         cpuSeconds: cpu, busyCoresOfMeasuredProcesses: +busyCores.toFixed(2),
+        apiWritesPerService: Object.entries(apiPerService).filter(([k]) => !k.startsWith('webhook')).reduce((a, [, v]) => a + v, 0).toFixed(1), apiPerService,
       }));
     });
   } finally {
@@ -145,7 +177,7 @@ async function main(): Promise<void> {
   if (want('rate') || want('shards')) await setAllowZeroInitialScale(true);
   try {
     if (want('rate')) await rate('zero', 5, 60, 0, 300_000);
-    if (want('shards')) for (const n of [1, 2, 4]) await shards(n);
+    if (want('shards')) for (const n of (parts.includes('one') ? [1] : [1, 2, 4])) await shards(n, Number(process.env.KZERO_BENCH_SERVICES ?? 1000));
   } finally {
     if (want('rate') || want('shards')) await setAllowZeroInitialScale(false);
   }

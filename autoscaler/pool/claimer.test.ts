@@ -107,6 +107,18 @@ describe('autoscaler/pool PoolClaimer', () => {
     expect([claimedNames(out), out.missed, patched()]).to.deep.equal([['w2'], 0, [['w1', 'Invalid'], ['w2', undefined]]]);
   });
 
+  it('a pod that lost a race is tried again after 5 s if it is still warm (the 422 may have been a harmless change)', async () => {
+    pods.seed(warmPod('w1', 1));
+    pods.failOn('patch', lostRace('w1'), { name: 'w1' });
+    const first = await claimer.claim(rev(), pa, 1);
+    expect([claimedNames(first), first.missReason]).to.deep.equal([[], 'lost the race for a warm pod']);
+    expect(metrics.missed).to.deep.equal([[NS, 'node', 'empty']]);
+    clock.advance(1000);
+    expect(claimedNames(await claimer.claim(rev(), pa, 1)), 'still skipped at 1 s').to.deep.equal([]);
+    clock.advance(5000);
+    expect(claimedNames(await claimer.claim(rev(), pa, 1)), 'tried again at 6 s').to.deep.equal(['w1']);
+  });
+
   it('a 404 (the pod is gone) or a 409 also moves on to another pod', async () => {
     pods.seed(warmPod('w1', 1), warmPod('w2', 2), warmPod('w3', 3));
     pods.failOn('patch', new KubeApiError(404, 'NotFound', 'pods "w1" not found'), { name: 'w1' });

@@ -53,6 +53,7 @@ export interface PoolClaimerDeps {
 }
 
 const ATTEMPTS_PER_POD = 3;
+const TAKEN_MS = 5_000;
 
 /** The runtime's /specialize over HTTP (runtime/), bounded by a timeout: a hung pod is a failed claim. */
 export const httpSpecialize: Specialize = async (ip, token, body) => {
@@ -77,8 +78,12 @@ export const httpSpecialize: Specialize = async (ip, token, body) => {
  * claim patch is conditional on the pod's resourceVersion, and a claimer that loses tries another pod.
  */
 export class PoolClaimer {
-  /** UIDs of warm pods this process claimed or is claiming, until the informer no longer shows them warm. */
-  private readonly taken = new Set<string>();
+  /**
+   * UIDs of warm pods this process claimed, is claiming or lost a race for (uid -> when), until the informer
+   * no longer shows them warm, or for TAKEN_MS: a 422 may have come from a harmless change to a pod that is
+   * still warm, and it must not be skipped for good.
+   */
+  private readonly taken = new Map<string, number>();
 
   constructor(private readonly deps: PoolClaimerDeps) {}
 
@@ -103,7 +108,7 @@ export class PoolClaimer {
         outcome.missed++;
         outcome.missReason = got.miss;
         if (got.failure) outcome.failure = got.failure;
-        this.deps.metrics.missed(ns, fit.pool, got.failure ? 'code' : got.miss === 'no warm pod' ? 'empty' : 'error');
+        this.deps.metrics.missed(ns, fit.pool, got.failure ? 'code' : got.miss.startsWith('claim failed') || got.miss.startsWith('specialize failed') ? 'error' : 'empty');
       }
     }));
     return outcome;
@@ -112,19 +117,23 @@ export class PoolClaimer {
   private async claimOne(rev: Revision, pool: string, body: SpecializeRequest, labels: Record<string, string>, owner: V1OwnerReference, token: string): Promise<{ pod: ClaimedPod } | { miss: string; failure?: CodeFailure }> {
     const ns = rev.metadata.namespace ?? '';
     const revKey = `${ns}/${rev.metadata.name}`;
+    let lastMiss: string | undefined;
     for (let attempt = 0; attempt < ATTEMPTS_PER_POD; attempt++) {
-      const pod = pickWarmPod(claimable(this.deps.warmPods.list(ns), pool, this.taken), () => this.deps.random());
-      if (!pod) return { miss: 'no warm pod' };
+      const pod = pickWarmPod(claimable(this.deps.warmPods.list(ns), pool, new Set(this.taken.keys())), () => this.deps.random());
+      if (!pod) return { miss: lastMiss ?? 'no warm pod' };
       const uid = pod.metadata?.uid ?? '';
       const name = pod.metadata?.name ?? '';
-      this.taken.add(uid);
       const started = this.deps.clock.now();
+      this.taken.set(uid, started);
       try {
         await this.deps.podClient.patch(ns, name, claimPatch(pod, pool, labels, owner, started), 'json');
       } catch (err) {
         const code = statusCodeOf(err);
         // 422: the test on resourceVersion failed (another claimer, or the pod changed); 404: it is gone.
-        if (code === 422 || code === 409 || code === 404) continue;
+        if (code === 422 || code === 409 || code === 404) {
+          lastMiss = 'lost the race for a warm pod';
+          continue;
+        }
         this.deps.log.warn('autoscaler: claim failed', { revision: revKey, pod: `${ns}/${name}`, error: err });
         return { miss: `claim failed: ${(err as Error).message}` };
       }
@@ -146,13 +155,15 @@ export class PoolClaimer {
       this.deps.log.warn('autoscaler: specialize failed', { revision: revKey, pod: `${ns}/${name}`, status: answer.status, error: answer.error });
       if (answer.status === 422) return { miss: 'bad code package', failure: { reason: 'CodePackageInvalid', message: answer.error ?? 'the code package was rejected' } };
       if (answer.status === 502) return { miss: 'code fetch failed', failure: { reason: 'CodeFetchFailed', message: answer.error ?? 'the code package could not be fetched' } };
+      lastMiss = `specialize failed: ${answer.status ? `HTTP ${answer.status}` : 'no answer'}: ${answer.error ?? ''}`;
     }
-    return { miss: 'lost every race for a warm pod' };
+    return { miss: lastMiss ?? 'no warm pod' };
   }
 
   /** Forget pods the informer no longer shows warm: they are claimed (by anyone) or gone. */
   private prune(): void {
     const warm = new Set(this.deps.warmPods.list().map((p) => p.metadata?.uid ?? ''));
-    for (const uid of this.taken) if (!warm.has(uid)) this.taken.delete(uid);
+    const horizon = this.deps.clock.now() - TAKEN_MS;
+    for (const [uid, at] of this.taken) if (!warm.has(uid) || at < horizon) this.taken.delete(uid);
   }
 }
