@@ -24,6 +24,8 @@ export interface RuntimeConfig {
   readonly mode: Mode;
   readonly holdMs: number;
   readonly codeDir: string;
+  /** Packages by sha256, shared by the runtimes of a node (KZERO_CODE_CACHE); undefined: no cache. */
+  readonly codeCacheDir: string | undefined;
   readonly limits: PackageLimits;
   readonly fetchTimeoutMs: number;
   readonly logLevel: Level;
@@ -51,6 +53,7 @@ export function parseRuntimeConfig(env: Record<string, string | undefined>, tmpD
     mode: Object.freeze(mode),
     holdMs: seconds(env, 'KZERO_HOLD_SECONDS', 30) * 1000,
     codeDir: env.KZERO_CODE_DIR || tmpDir,
+    codeCacheDir: env.KZERO_CODE_CACHE || undefined,
     limits: Object.freeze({
       maxBytes: integer(env, 'KZERO_CODE_MAX_BYTES', DEFAULT_LIMITS.maxBytes, 1, Number.MAX_SAFE_INTEGER),
       maxUnpackedBytes: integer(env, 'KZERO_CODE_MAX_UNPACKED_BYTES', DEFAULT_LIMITS.maxUnpackedBytes, 1, 2 ** 32),

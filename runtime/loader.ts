@@ -5,7 +5,8 @@ import type { Logger } from '../lib/log.js';
 import { loadHandler, type Handler } from './app.js';
 import type { RuntimeConfig } from './config.js';
 import { extractEntries } from './package/extract.js';
-import { fetchPackage, redact, verifySha256 } from './package/fetch.js';
+import { redact } from './package/fetch.js';
+import type { PackageSource } from './package/source.js';
 import { packageLayout } from './package/layout.js';
 import { gunzipPackage, parseTar } from './package/tar.js';
 import type { SpecializeRequest } from './request.js';
@@ -25,17 +26,17 @@ export interface Loaded {
 export type Loader = (req: SpecializeRequest) => Promise<Loaded>;
 
 export interface LoaderDeps {
-  readonly config: Pick<RuntimeConfig, 'codeDir' | 'limits' | 'fetchTimeoutMs'>;
+  readonly config: Pick<RuntimeConfig, 'codeDir' | 'limits'>;
   readonly env: Record<string, string | undefined>;
   readonly log: Logger;
+  readonly source: PackageSource;
   readonly now?: () => number;
 }
 
-export function makeLoader({ config, env, log, now = () => performance.now() }: LoaderDeps): Loader {
+export function makeLoader({ config, env, log, source, now = () => performance.now() }: LoaderDeps): Loader {
   return async (req) => {
     const t0 = now();
-    const gz = await fetchPackage(req.code.url, { maxBytes: config.limits.maxBytes, timeoutMs: config.fetchTimeoutMs });
-    verifySha256(gz, req.code.sha256);
+    const gz = await source.get(req.code.url, req.code.sha256);
     const t1 = now();
     const entries = parseTar(await gunzipPackage(gz, config.limits.maxUnpackedBytes), config.limits);
     const layout = packageLayout(entries);

@@ -9,6 +9,8 @@ import { messageOf } from '../lib/errors.js';
 import { createLogger } from '../lib/log.js';
 import { parseRuntimeConfig, type RuntimeConfig } from './config.js';
 import { makeLoader } from './loader.js';
+import { fetchPackage } from './package/fetch.js';
+import { PackageSource } from './package/source.js';
 import { prewarm } from './prewarm.js';
 import { adminHandler, servingHandler } from './server.js';
 import { Specializer } from './specialize.js';
@@ -40,7 +42,11 @@ delete process.env.KZERO_SPECIALIZE_TOKEN;
 
 const mode = config.mode;
 const log = createLogger('runtime', { level: config.logLevel }).with(mode.kind === 'warm' ? { pool: mode.pool } : {});
-const specializer = new Specializer(makeLoader({ config, env: process.env, log }), log);
+const source = new PackageSource(
+  (url) => fetchPackage(url, { maxBytes: config.limits.maxBytes, timeoutMs: config.fetchTimeoutMs }),
+  config.codeCacheDir,
+);
+const specializer = new Specializer(makeLoader({ config, env: process.env, log, source }), log);
 
 function listen(server: Server, port: number, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -53,7 +59,7 @@ function listen(server: Server, port: number, what: string): Promise<number> {
   });
 }
 
-const admin = createServer(adminHandler({ specializer, token: mode.kind === 'warm' ? mode.token : undefined, log }));
+const admin = createServer(adminHandler({ specializer, source, token: mode.kind === 'warm' ? mode.token : undefined, log }));
 const serving = createServer(servingHandler({ specializer, holdMs: config.holdMs, log }));
 
 async function start(): Promise<void> {

@@ -7,6 +7,9 @@
 //                     200 {revision, fetchMs, extractMs, loadMs, totalMs} once the app is ready to serve;
 //                     409 when this process already specialized (or is specializing) for another revision or
 //                     failed; 422 bad package; 502 fetch failure. Errors are JSON {error}.
+//   POST /prefetch    warm mode only, same token. Body {code: {url, sha256}}: 202 at once, and the package is
+//                     fetched in the background for the /specialize that follows (the claimer sends it while
+//                     its claim patch is in flight).
 // Serving port: the app's handler once specialized; before that requests are held up to KZERO_HOLD_SECONDS
 //   (then 503 "not specialized"); after a failure 503 with the reason.
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -15,24 +18,27 @@ import { messageOf } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { invoke } from './app.js';
 import { RuntimeError } from './errors.js';
-import { MAX_BODY_BYTES, parseSpecializeRequest } from './request.js';
+import { MAX_BODY_BYTES, parseCode, parseSpecializeRequest } from './request.js';
+import type { PackageSource } from './package/source.js';
 import type { Settled, Specializer, State } from './specialize.js';
 
 export interface AdminDeps {
   readonly specializer: Specializer;
+  /** Where /prefetch starts fetching a package that a /specialize is about to ask for. */
+  readonly source: Pick<PackageSource, 'prefetch'>;
   /** The bearer token in warm mode; undefined in fallback mode, where /specialize does not exist. */
   readonly token: string | undefined;
   readonly log: Logger;
 }
 
-export function adminHandler({ specializer, token, log }: AdminDeps): RequestListener {
+export function adminHandler({ specializer, source, token, log }: AdminDeps): RequestListener {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
       const s = specializer.state;
       return void (s.phase === 'failed' ? text(res, 503, `${s.reason}\n`) : text(res, 200, 'ok\n'));
     }
-    if (path !== '/specialize' || token === undefined) return void json(res, 404, { error: 'not found' });
+    if ((path !== '/specialize' && path !== '/prefetch') || token === undefined) return void json(res, 404, { error: 'not found' });
     if (req.method !== 'POST') return void json(res, 405, { error: 'method not allowed: use POST' }, { allow: 'POST' });
     if (!authorized(req.headers.authorization, token)) {
       return void json(res, 401, { error: 'missing or wrong bearer token' }, { 'www-authenticate': 'Bearer' });
@@ -45,7 +51,12 @@ export function adminHandler({ specializer, token, log }: AdminDeps): RequestLis
         } catch (err) {
           throw new RuntimeError('BAD_REQUEST', `body is not valid JSON: ${messageOf(err)}`);
         }
-        return specializer.specialize(parseSpecializeRequest(body));
+        if (path === '/specialize') return specializer.specialize(parseSpecializeRequest(body));
+        // The claimer asks for the package while it claims this pod (a prefetch changes nothing else: a
+        // claimer that loses the race for the pod has only warmed a cache).
+        const code = parseCode((body as { code?: unknown } | null)?.code, 'code.');
+        if (specializer.state.phase === 'waiting') source.prefetch(code.url, code.sha256);
+        return { status: 202, body: { prefetching: code.url.split('?')[0] } };
       })
       .then(
         (outcome) => json(res, outcome.status, outcome.body),

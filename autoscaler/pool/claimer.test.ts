@@ -107,6 +107,21 @@ describe('autoscaler/pool PoolClaimer', () => {
     expect([claimedNames(out), out.missed, patched()]).to.deep.equal([['w2'], 0, [['w1', 'Invalid'], ['w2', undefined]]]);
   });
 
+  it('asks the runtime to prefetch the code before the claim patch (while it is in flight)', async () => {
+    pods.seed(warmPod('w1', 1));
+    const order: string[] = [];
+    pods.prependReactor((a) => void (a.verb === 'patch' && order.push(`patch ${a.name}`)));
+    const prefetching = new PoolClaimer({
+      clock, log: silentLogger(), pools: pools.lister, podClient: pods.asClient(), token: () => 'tok', random: () => 0,
+      warmPods: { list: (ns) => pods.lister.list(ns).filter((p) => p.metadata?.labels?.['kzero.dev/pool-state'] === 'warm') },
+      specialize: async () => ({ status: 200 }),
+      prefetch: (ip, token, code) => void order.push(`prefetch ${ip} ${token} ${code.url} ${code.sha256}`),
+      metrics: { claimed: () => undefined, missed: () => undefined },
+    });
+    expect(claimedNames(await prefetching.claim(rev(), pa, 1))).to.deep.equal(['w1']);
+    expect(order).to.deep.equal([`prefetch 10.0.0.1 tok ${URL} ${SHA}`, 'patch w1']);
+  });
+
   it('a pod that lost a race is tried again after 5 s if it is still warm (the 422 may have been a harmless change)', async () => {
     pods.seed(warmPod('w1', 1));
     pods.failOn('patch', lostRace('w1'), { name: 'w1' });

@@ -34,6 +34,9 @@ export interface ClaimOutcome {
 /** What /specialize answered: 200 (loaded), 422 (bad package), 502 (fetch failed), others. */
 export type Specialize = (ip: string, token: string, body: SpecializeRequest) => Promise<{ status: number; error?: string }>;
 
+/** Asks the runtime to start fetching the code (POST /prefetch): fire and forget, it only saves time. */
+export type Prefetch = (ip: string, token: string, code: SpecializeRequest['code']) => void;
+
 export interface ClaimMetrics {
   claimed(namespace: string, pool: string, seconds: number): void;
   missed(namespace: string, pool: string, reason: string): void;
@@ -48,6 +51,7 @@ export interface PoolClaimerDeps {
   podClient: ResourceClient<V1Pod>;
   token(pool: PodPool): string;
   specialize: Specialize;
+  prefetch?: Prefetch;
   random(): number;
   metrics: ClaimMetrics;
 }
@@ -56,6 +60,14 @@ const ATTEMPTS_PER_POD = 3;
 const TAKEN_MS = 5_000;
 
 /** The runtime's /specialize over HTTP (runtime/), bounded by a timeout: a hung pod is a failed claim. */
+export const httpPrefetch: Prefetch = (ip, token, code) => {
+  request(`http://${ip}:${RUNTIME_ADMIN_PORT}/prefetch`, {
+    method: 'POST', body: JSON.stringify({ code }),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headersTimeout: 5_000, bodyTimeout: 5_000,
+  }).then((res) => res.body.dump(), () => undefined).catch(() => undefined);
+};
+
 export const httpSpecialize: Specialize = async (ip, token, body) => {
   const res = await request(`http://${ip}:${RUNTIME_ADMIN_PORT}/specialize`, {
     method: 'POST', body: JSON.stringify(body),
@@ -125,6 +137,8 @@ export class PoolClaimer {
       const name = pod.metadata?.name ?? '';
       const started = this.deps.clock.now();
       this.taken.set(uid, started);
+      // The runtime fetches the code while the claim patch is in flight (if we lose the pod, no harm done).
+      this.deps.prefetch?.(pod.status!.podIP!, token, body.code);
       try {
         await this.deps.podClient.patch(ns, name, claimPatch(pod, pool, labels, owner, started), 'json');
       } catch (err) {
@@ -138,6 +152,7 @@ export class PoolClaimer {
         return { miss: `claim failed: ${(err as Error).message}` };
       }
       const ip = pod.status!.podIP!;
+      const patched = this.deps.clock.now();
       let answer: { status: number; error?: string };
       try {
         answer = await this.deps.specialize(ip, token, body);
@@ -147,7 +162,7 @@ export class PoolClaimer {
       if (answer.status === 200) {
         const seconds = (this.deps.clock.now() - started) / 1000;
         this.deps.metrics.claimed(ns, pool, seconds);
-        this.deps.log.info('autoscaler: claimed a warm pod', { revision: revKey, pod: `${ns}/${name}`, pool, ms: Math.round(seconds * 1000) });
+        this.deps.log.info('autoscaler: claimed a warm pod', { revision: revKey, pod: `${ns}/${name}`, pool, ms: Math.round(seconds * 1000), patchMs: Math.round(patched - started) });
         return { pod: { name, ip } };
       }
       // A pod that failed to specialize is not put back: it may be half-loaded. Delete it; the pool refills.

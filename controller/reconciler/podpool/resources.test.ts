@@ -31,7 +31,7 @@ describe('controller/podpool resources', () => {
                 image: POOL_IMAGE,
                 resources: { requests: { cpu: '100m', memory: '128Mi' } },
                 ports: [{ name: 'user-port', containerPort: 8080, protocol: 'TCP' }, { name: 'kzero-admin', containerPort: 8079, protocol: 'TCP' }],
-                env: [{ name: 'PORT', value: '8080' }, { name: 'KZERO_POOL', value: 'node' }, { name: 'KZERO_ADMIN_PORT', value: '8079' }, TOKEN_ENV],
+                env: [{ name: 'PORT', value: '8080' }, { name: 'KZERO_POOL', value: 'node' }, { name: 'KZERO_ADMIN_PORT', value: '8079' }, { name: 'KZERO_CODE_CACHE', value: '/tmp/kzero-code-cache/team' }, TOKEN_ENV],
                 readinessProbe: { httpGet: { path: '/healthz', port: 8079 }, periodSeconds: 1 },
               }],
               enableServiceLinks: false,
@@ -56,12 +56,12 @@ describe('controller/podpool resources', () => {
       {
         name: 'user env comes first; reserved names are dropped (the pool\'s values win)',
         env: [{ name: 'NODE_ENV', value: 'production' }, { name: 'PORT', value: '1' }, { name: 'KZERO_POOL', value: 'x' }, { name: 'KZERO_ADMIN_PORT', value: '2' }, { name: 'KZERO_SPECIALIZE_TOKEN', value: 'stolen' }, { name: 'LOG', value: 'debug' }],
-        want: [{ name: 'NODE_ENV', value: 'production' }, { name: 'LOG', value: 'debug' }, { name: 'PORT', value: '8080' }, { name: 'KZERO_POOL', value: 'node' }, { name: 'KZERO_ADMIN_PORT', value: '8079' }, TOKEN_ENV],
+        want: [{ name: 'NODE_ENV', value: 'production' }, { name: 'LOG', value: 'debug' }, { name: 'PORT', value: '8080' }, { name: 'KZERO_POOL', value: 'node' }, { name: 'KZERO_ADMIN_PORT', value: '8079' }, { name: 'KZERO_CODE_CACHE', value: '/tmp/kzero-code-cache/default' }, TOKEN_ENV],
       },
       {
         name: 'user env from a Secret is kept as is',
         env: [{ name: 'DB', valueFrom: { secretKeyRef: { name: 'db', key: 'url' } } }],
-        want: [{ name: 'DB', valueFrom: { secretKeyRef: { name: 'db', key: 'url' } } }, { name: 'PORT', value: '8080' }, { name: 'KZERO_POOL', value: 'node' }, { name: 'KZERO_ADMIN_PORT', value: '8079' }, TOKEN_ENV],
+        want: [{ name: 'DB', valueFrom: { secretKeyRef: { name: 'db', key: 'url' } } }, { name: 'PORT', value: '8080' }, { name: 'KZERO_POOL', value: 'node' }, { name: 'KZERO_ADMIN_PORT', value: '8079' }, { name: 'KZERO_CODE_CACHE', value: '/tmp/kzero-code-cache/default' }, TOKEN_ENV],
       },
     ];
     for (const c of envCases) it(`env: ${c.name}`, () => expect(container0(makePoolDeployment(podPool('node', withRuntime({ env: c.env })), 1)).env).to.deep.equal(c.want));

@@ -11,6 +11,12 @@ export const RUNTIME_ADMIN_PORT = 8079;
 export const DEFAULT_POOL_PORT = 8080;
 export const TOKEN_KEY = 'token';
 
+/**
+ * Where the runtimes keep code packages by sha256: per namespace, so tenants never share entries. On the
+ * process node pods share the host's /tmp; in a container it is the pod's own unless a volume is mounted.
+ */
+export const codeCacheDir = (namespace: string): string => `/tmp/kzero-code-cache/${namespace}`;
+
 export const poolDeploymentName = (pool: PodPool): string => `${pool.metadata.name}-podpool`;
 export const poolSecretName = (pool: PodPool): string => `${pool.metadata.name}-podpool-token`;
 
@@ -41,12 +47,13 @@ export function validatePodPool(pool: PodPool): string | undefined {
 
 function runtimeContainer(pool: PodPool, c: V1Container): V1Container {
   const port = poolServingPort(pool);
-  const reserved = new Set(['PORT', 'KZERO_POOL', 'KZERO_SPECIALIZE_TOKEN', 'KZERO_ADMIN_PORT']);
+  const reserved = new Set(['PORT', 'KZERO_POOL', 'KZERO_SPECIALIZE_TOKEN', 'KZERO_ADMIN_PORT', 'KZERO_CODE_CACHE']);
   const env: V1EnvVar[] = [
     ...(c.env ?? []).filter((e) => !reserved.has(e.name)),
     { name: 'PORT', value: String(port) },
     { name: 'KZERO_POOL', value: pool.metadata.name ?? '' },
     { name: 'KZERO_ADMIN_PORT', value: String(RUNTIME_ADMIN_PORT) },
+    { name: 'KZERO_CODE_CACHE', value: codeCacheDir(pool.metadata.namespace ?? '') },
     { name: 'KZERO_SPECIALIZE_TOKEN', valueFrom: { secretKeyRef: { name: poolSecretName(pool), key: TOKEN_KEY } } },
   ];
   return {

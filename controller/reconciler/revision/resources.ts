@@ -3,6 +3,7 @@ import { KZERO_API_VERSION, type PodAutoscaler } from '../../../api/kzero/v1alph
 import { KzeroAnnotations, KzeroLabels, ServingAnnotations, ServingLabels } from '../../../api/serving/labels.js';
 import { SERVING_API_VERSION, type Revision } from '../../../api/serving/v1/types.js';
 import { inheritedAnnotations, ownerRef } from '../meta.js';
+import { codeCacheDir } from '../podpool/resources.js';
 import { deploymentName, podAutoscalerName } from '../names.js';
 
 // A Revision's desired Deployment and PodAutoscaler (pure), as Knative's revision/resources.
@@ -64,7 +65,7 @@ function servingContainer(rev: Revision, c: V1Container): V1Container {
     ...(c.env ?? []),
     ...servingEnv(rev),
     // Without a warm pod, the same runtime image loads the code package itself at start.
-    ...(code ? [{ name: 'KZERO_CODE_URL', value: code.url }, { name: 'KZERO_CODE_SHA256', value: code.sha256 }] : []),
+    ...(code ? [{ name: 'KZERO_CODE_URL', value: code.url }, { name: 'KZERO_CODE_SHA256', value: code.sha256 }, { name: 'KZERO_CODE_CACHE', value: codeCacheDir(rev.metadata.namespace ?? '') }] : []),
   ];
   const probe = c.readinessProbe ?? {};
   const handled = probe.httpGet || probe.exec || probe.grpc;

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { PackageError } from '../errors.js';
+import { PackageSource } from './source.js';
+
+const URL = 'https://code.example/fn.tgz';
+const body = Buffer.from('a code package');
+const sha = createHash('sha256').update(body).digest('hex');
+
+describe('runtime/package PackageSource', () => {
+  let fetched: string[];
+  const fetchBytes = async (url: string): Promise<Buffer> => {
+    fetched.push(url);
+    return body;
+  };
+  beforeEach(() => (fetched = []));
+
+  it('without a cache: fetches and checks the sha256 every time', async () => {
+    const source = new PackageSource(fetchBytes, undefined);
+    expect(await source.get(URL, sha)).to.deep.equal(body);
+    expect(await source.get(URL, sha)).to.deep.equal(body);
+    expect(fetched).to.deep.equal([URL, URL]);
+  });
+
+  it('a sha256 mismatch is a PackageError naming both digests, and nothing is cached', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kzero-cache-'));
+    const source = new PackageSource(fetchBytes, dir);
+    const err = await source.get(URL, '0'.repeat(64)).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(PackageError);
+    expect((err as Error).message).to.equal(`code package sha256 mismatch: want ${'0'.repeat(64)}, got ${sha}`);
+    expect(await readdir(dir)).to.deep.equal([]);
+  });
+
+  it('with a cache: the second runtime of the node reads it, by sha256, without fetching', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kzero-cache-'));
+    expect(await new PackageSource(fetchBytes, dir).get(URL, sha)).to.deep.equal(body);
+    expect(await readFile(path.join(dir, `${sha}.tgz`))).to.deep.equal(body);
+    expect(await new PackageSource(fetchBytes, dir).get('https://elsewhere.example/same.tgz', sha)).to.deep.equal(body);
+    expect(fetched).to.deep.equal([URL]);
+  });
+
+  it('a damaged cache entry is not used: fetched again and overwritten', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kzero-cache-'));
+    await writeFile(path.join(dir, `${sha}.tgz`), 'not the package');
+    expect(await new PackageSource(fetchBytes, dir).get(URL, sha)).to.deep.equal(body);
+    expect(fetched).to.deep.equal([URL]);
+    expect(await readFile(path.join(dir, `${sha}.tgz`))).to.deep.equal(body);
+  });
+
+  it('a prefetch is fetched once and handed to the get that follows; a failed one fails that get', async () => {
+    const source = new PackageSource(fetchBytes, undefined);
+    source.prefetch(URL, sha);
+    source.prefetch(URL, sha);
+    expect(await source.get(URL, sha)).to.deep.equal(body);
+    expect(fetched).to.deep.equal([URL]);
+    source.prefetch(URL, 'f'.repeat(64));
+    const err = await source.get(URL, 'f'.repeat(64)).catch((e: unknown) => e);
+    expect((err as Error).message).to.match(/sha256 mismatch/);
+  });
+
+  it('a prefetch for other code does not serve a get: each is checked against its own sha256', async () => {
+    const source = new PackageSource(fetchBytes, undefined);
+    source.prefetch('https://code.example/other.tgz', 'e'.repeat(64));
+    expect(await source.get(URL, sha)).to.deep.equal(body);
+    expect(fetched).to.deep.equal(['https://code.example/other.tgz', URL]);
+  });
+});

@@ -1,0 +1,73 @@
+// Where a code package's bytes come from: a fetch already started by POST /prefetch, the node's
+// content-addressed cache, or the URL. Every path ends in the same sha256 check, so a cache entry or a
+// prefetch can never stand in for other code.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { verifySha256 } from './fetch.js';
+
+export type FetchBytes = (url: string) => Promise<Buffer>;
+
+/** At most this many prefetches are kept: a warm pod is claimed once, so one or two are ever useful. */
+const MAX_PREFETCHES = 4;
+
+export class PackageSource {
+  private readonly prefetches = new Map<string, Promise<Buffer>>();
+
+  /**
+   * @param cacheDir a directory shared by the runtimes of one node and namespace (files `<sha256>.tgz`),
+   *   or undefined for no cache
+   */
+  constructor(private readonly fetchBytes: FetchBytes, private readonly cacheDir: string | undefined) {}
+
+  /** Starts getting the package now, so that a /specialize for it a few ms later finds it ready. */
+  prefetch(url: string, sha256: string): void {
+    const key = `${sha256} ${url}`;
+    if (this.prefetches.has(key)) return;
+    if (this.prefetches.size >= MAX_PREFETCHES) this.prefetches.delete(this.prefetches.keys().next().value!);
+    const p = this.load(url, sha256);
+    p.catch(() => undefined); // surfaced by get(), if anyone asks
+    this.prefetches.set(key, p);
+  }
+
+  /** The package's verified bytes. Throws FetchError or PackageError (sha256 mismatch). */
+  async get(url: string, sha256: string): Promise<Buffer> {
+    const key = `${sha256} ${url}`;
+    const pending = this.prefetches.get(key);
+    this.prefetches.delete(key);
+    return pending ?? this.load(url, sha256);
+  }
+
+  private async load(url: string, sha256: string): Promise<Buffer> {
+    const cached = await this.readCache(sha256);
+    if (cached) return cached;
+    const data = await this.fetchBytes(url);
+    verifySha256(data, sha256);
+    await this.writeCache(sha256, data);
+    return data;
+  }
+
+  private async readCache(sha256: string): Promise<Buffer | undefined> {
+    if (!this.cacheDir) return undefined;
+    try {
+      const data = await readFile(path.join(this.cacheDir, `${sha256}.tgz`));
+      verifySha256(data, sha256);
+      return data;
+    } catch {
+      return undefined; // not cached, or damaged (sha256 mismatch): fetch again, and overwrite it
+    }
+  }
+
+  /** Best effort: written to a temporary name and renamed, so a reader never sees half a file. */
+  private async writeCache(sha256: string, data: Buffer): Promise<void> {
+    if (!this.cacheDir) return;
+    try {
+      await mkdir(this.cacheDir, { recursive: true, mode: 0o700 });
+      const tmp = path.join(this.cacheDir, `.${sha256}.${randomBytes(4).toString('hex')}`);
+      await writeFile(tmp, data, { mode: 0o600, flag: 'wx' });
+      await rename(tmp, path.join(this.cacheDir, `${sha256}.tgz`));
+    } catch {
+      // no cache today: the next runtime fetches again
+    }
+  }
+}
