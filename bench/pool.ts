@@ -8,8 +8,28 @@ import { kubectl, listPods, isReady, waitForValue } from '../e2e/support/cluster
 import { viaActivator } from '../e2e/support/activator.js';
 import { CodeServer, helloFunction, podPool, poolService } from '../e2e/support/pool.js';
 import { serving } from '../e2e/support/serving.js';
+import { readFile } from 'node:fs/promises';
+import { readDaemon } from '../local/controlplane/daemon.js';
+import { config } from '../e2e/support/cluster.js';
 import { withNamespace } from './namespace.js';
-import { percentile } from './stats.js';
+import { cpuSeconds, percentile } from './stats.js';
+
+/** CPU seconds the whole machine spent busy (all cores), from /proc/stat. */
+async function machineBusySeconds(): Promise<number> {
+  const f = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  return (f.reduce((a, b) => a + b, 0) - idle) / 100;
+}
+
+/** CPU seconds of the local cluster's daemons so far, by name. */
+async function daemonCpu(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const name of ['kube-apiserver', 'etcd', 'kube-controller-manager', 'kube-scheduler', 'node-agent', 'kzero-controller-0', 'kzero-autoscaler-0', 'kzero-activator']) {
+    const d = await readDaemon(config.dirs.run, name);
+    if (d) out[name] = await cpuSeconds(d.pid).catch(() => 0);
+  }
+  return out;
+}
 
 const say = (line: string): void => console.error(`bench: ${line}`);
 
@@ -42,6 +62,8 @@ async function cold(code: CodeServer, n: number): Promise<void> {
     const ms: Record<'pool' | 'deployment', number[]> = { pool: [], deployment: [] };
     for (let i = 0; i < n; i++) {
       for (const [path, name] of [['pool', `pool-${i}`], ['deployment', `dep-${i}`]] as const) {
+        // Each cold start on a settled node: the last one's pod start (about 0.2 CPU-s) must not weigh on it.
+        await new Promise((r) => setTimeout(r, 500));
         const a = await viaActivator(`${name}.${ns}.localhost`);
         if (a.status !== 200) throw new Error(`${name}: HTTP ${a.status}: ${a.body}`);
         const pod = (JSON.parse(a.body) as { pod: string }).pod;
@@ -74,12 +96,20 @@ async function drain(code: CodeServer, n: number): Promise<void> {
     const errors = answers.filter((a) => a.status !== 200).length;
     const fromPool = answers.filter((a) => a.status === 200 && (JSON.parse(a.body) as { pod: string }).pod.startsWith('big-podpool-')).length;
     const drained = performance.now();
+    const [busy0, cpu0] = [await machineBusySeconds(), await daemonCpu()];
     await waitForValue(`${n} warm pods again`, async () => ((await warmReady(ns, 'big')) >= n ? true : undefined), 600_000, 250);
     const refillS = (performance.now() - drained) / 1000;
+    // Where the refill's CPU went: the daemons by name, and the rest (mostly the new runtime processes).
+    const [busy1, cpu1] = [await machineBusySeconds(), await daemonCpu()];
+    const refillCpu: Record<string, number> = {};
+    for (const k of Object.keys(cpu1)) refillCpu[k] = +((cpu1[k] ?? 0) - (cpu0[k] ?? 0)).toFixed(1);
+    const daemons = Object.values(refillCpu).reduce((a, b) => a + b, 0);
+    refillCpu.everythingElse = +(busy1 - busy0 - daemons).toFixed(1);
     console.log(JSON.stringify({
       bench: 'pool-drain-and-refill', warmPods: n, requests: n, errors, servedFromPool: fromPool,
       drainSeconds: +drainS.toFixed(2), claimsPerMinute: Math.round((fromPool / drainS) * 60),
       refillSeconds: +refillS.toFixed(1), initialFillSeconds: +fillS.toFixed(1),
+      refillCpuSeconds: refillCpu, refillBusyCores: +((busy1 - busy0) / refillS).toFixed(2),
     }));
   });
 }
