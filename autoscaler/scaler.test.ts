@@ -319,7 +319,7 @@ describe('autoscaler/scaler Scaler (in-memory API server)', () => {
               claims.push([rev.metadata.name!, count]);
               const next = outcomes.shift();
               if (next) return next(count);
-              return { pods: Array.from({ length: count }, () => ({ name: `claimed-${++n}`, ip: `10.0.1.${n}` })), missed: 0 };
+              return { pods: Array.from({ length: count }, () => ({ name: `claimed-${++n}`, ip: `10.0.1.${n}` })), missed: 0, specialized: Promise.resolve(undefined) };
             },
           },
           enabled: () => true,
@@ -342,7 +342,7 @@ describe('autoscaler/scaler Scaler (in-memory API server)', () => {
 
     it('a partial claim scales the Deployment for the rest', async () => {
       deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
-      outcomes.push(async () => ({ pods: [{ name: 'claimed-a', ip: '10.0.1.1' }], missed: 2, missReason: 'no warm pod' }));
+      outcomes.push(async () => ({ pods: [{ name: 'claimed-a', ip: '10.0.1.1' }], missed: 2, missReason: 'no warm pod', specialized: Promise.resolve(undefined) }));
       const got = await poolScaler.poke('default', 'hello-00001');
       expect(got.pods.map((p) => p.name)).to.deep.equal(['claimed-a']);
       expect(scalePatches()).to.deep.equal([['patch', 'default', 'hello-00001-deployment', 'scale', { spec: { replicas: 2 } }]]);
@@ -355,14 +355,19 @@ describe('autoscaler/scaler Scaler (in-memory API server)', () => {
       expect(claims.length).to.equal(1);
     });
 
-    it('a code failure writes CodeReady False at once; later pokes do not claim, the Deployment serves', async () => {
+    it('a code failure writes CodeReady False as soon as the claimed pod reports it; later pokes do not claim, the Deployment serves', async () => {
       deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
-      outcomes.push(async (count) => ({ pods: [], missed: count, missReason: 'bad code package', failure: { reason: 'CodePackageInvalid', message: 'sha256 mismatch' } }));
+      let fail!: (f: { reason: string; message: string }) => void;
+      const specialized = new Promise<{ reason: string; message: string } | undefined>((resolve) => (fail = resolve));
+      outcomes.push(async (count) => ({ pods: [{ name: 'claimed-a', ip: '10.0.1.1' }], missed: count - 1, missReason: 'no warm pod', specialized }));
       const got = await poolScaler.poke('default', 'hello-00001');
-      expect(got).to.deep.equal({ pods: [] });
+      expect(got).to.deep.equal({ pods: [{ name: 'claimed-a', ip: '10.0.1.1' }] }, 'the poke answers once the pod is taken, before it has loaded the code');
+      expect(codeReady()).to.equal(undefined);
+      fail({ reason: 'CodePackageInvalid', message: 'sha256 mismatch' });
+      await new Promise((r) => setImmediate(r));
       expect(codeReady()).to.deep.equal(cond('CodeReady', 'False', 'CodePackageInvalid', 'sha256 mismatch', { severity: 'Info' }));
       expect(pas.peek('default', 'hello-00001')?.status?.desiredScale).to.equal(3);
-      expect(scalePatches()).to.deep.equal([['patch', 'default', 'hello-00001-deployment', 'scale', { spec: { replicas: 3 } }]]);
+      expect(scalePatches()).to.deep.equal([['patch', 'default', 'hello-00001-deployment', 'scale', { spec: { replicas: 2 } }]]);
       // Back at zero: the next poke goes straight to the Deployment.
       deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
       clock.advance(60_000);
@@ -421,7 +426,7 @@ describe('autoscaler/scaler Scaler (in-memory API server)', () => {
       const gate = new Promise<void>((r) => (release = r));
       outcomes.push(async (count) => {
         await gate;
-        return { pods: Array.from({ length: count }, (_, i) => ({ name: `slow-${i}`, ip: `10.0.2.${i}` })), missed: 0 };
+        return { pods: Array.from({ length: count }, (_, i) => ({ name: `slow-${i}`, ip: `10.0.2.${i}` })), missed: 0, specialized: Promise.resolve(undefined) };
       });
       const first = poolScaler.poke('default', 'hello-00001');
       const second = poolScaler.poke('default', 'hello-00001');

@@ -206,14 +206,15 @@ export class Scaler {
         const recent = this.claimedRecently.get(key) ?? new Map<string, number>();
         for (const p of got) recent.set(p.name, now);
         this.claimedRecently.set(key, recent);
-        this.codeLoaded.add(key);
       }
       if (outcome.missed) this.deps.log.info('autoscaler: pool miss, scaling the Deployment', { revision: key, missed: outcome.missed, reason: outcome.missReason });
-      if (outcome.failure) {
-        this.codeFailures.set(key, { ...outcome.failure, generation: pa.metadata.generation });
-        // The Revision turns Ready=False from this, and the activator fails its waiting requests: now, not next tick.
-        await this.writeStatus(pa, desired, 0, now);
-      }
+      // The claimed pods load the code in the background (they hold requests meanwhile). A bad package turns
+      // the Revision Ready=False, and the activator fails its waiting requests: at once, not next tick.
+      void outcome.specialized.then(async (failure) => {
+        if (!failure) return void (got.length && this.codeLoaded.add(key));
+        this.codeFailures.set(key, { ...failure, generation: pa.metadata.generation });
+        await this.writeStatus(pa, desired, 0, this.deps.clock.now());
+      }).catch((err: unknown) => this.deps.log.warn('autoscaler: writing the code failure', { revision: key, error: err }));
     }
     const replicas = plan.replicas - got.length;
     if (replicas !== replicasNow || !dep) {

@@ -73,7 +73,7 @@ describe('autoscaler/pool PoolClaimer', () => {
   it('claims the requested count: patches each pod to claimed for the Revision and specializes it', async () => {
     pods.seed(warmPod('w1', 1, withResourceVersion('11')), warmPod('w2', 2), warmPod('w3', 3));
     const out = await claimer.claim(rev(), pa, 2);
-    expect({ pods: out.pods.map((p) => [p.name, p.ip]).sort(), missed: out.missed, failure: out.failure }).to.deep.equal({ pods: [['w1', '10.0.0.1'], ['w2', '10.0.0.2']], missed: 0, failure: undefined });
+    expect({ pods: out.pods.map((p) => [p.name, p.ip]).sort(), missed: out.missed, failure: await out.specialized }).to.deep.equal({ pods: [['w1', '10.0.0.1'], ['w2', '10.0.0.2']], missed: 0, failure: undefined });
     const w1 = pods.peek(NS, 'w1')!;
     expect(w1.metadata?.labels).to.deep.equal({ 'serving.knative.dev/revision': 'hello-00001', 'serving.knative.dev/service': 'hello', 'kzero.dev/pool': 'node', 'kzero.dev/pool-state': 'claimed' });
     expect(w1.metadata?.ownerReferences).to.deep.equal([{ apiVersion: 'serving.knative.dev/v1', kind: 'Revision', name: 'hello-00001', uid: 'revision-hello-00001-uid', controller: true }]);
@@ -145,7 +145,7 @@ describe('autoscaler/pool PoolClaimer', () => {
   it('when warm pods run out, the rest are misses: reason "no warm pod", metrics missed "empty"', async () => {
     pods.seed(warmPod('w1', 1), warmPod('w2', 2));
     const out = await claimer.claim(rev(), pa, 4);
-    expect({ pods: claimedNames(out), missed: out.missed, reason: out.missReason, failure: out.failure }).to.deep.equal({ pods: ['w1', 'w2'], missed: 2, reason: 'no warm pod', failure: undefined });
+    expect({ pods: claimedNames(out), missed: out.missed, reason: out.missReason, failure: await out.specialized }).to.deep.equal({ pods: ['w1', 'w2'], missed: 2, reason: 'no warm pod', failure: undefined });
     expect(metrics.missed).to.deep.equal([[NS, 'node', 'empty'], [NS, 'node', 'empty']]);
   });
 
@@ -159,31 +159,34 @@ describe('autoscaler/pool PoolClaimer', () => {
     expect([claimedNames(out), out.missReason, patched()]).to.deep.equal([[], 'no warm pod', []]);
   });
 
-  const codeFailures: Array<{ status: number; error?: string; want: { reason: string; message: string }; missReason: string }> = [
-    { status: 422, error: 'sha256 mismatch: want bbbb, got cccc', want: { reason: 'CodePackageInvalid', message: 'sha256 mismatch: want bbbb, got cccc' }, missReason: 'bad code package' },
-    { status: 422, want: { reason: 'CodePackageInvalid', message: 'the code package was rejected' }, missReason: 'bad code package' },
-    { status: 502, error: 'GET https://code.example/hello.tgz: 404', want: { reason: 'CodeFetchFailed', message: 'GET https://code.example/hello.tgz: 404' }, missReason: 'code fetch failed' },
-    { status: 502, want: { reason: 'CodeFetchFailed', message: 'the code package could not be fetched' }, missReason: 'code fetch failed' },
+  const codeFailures: Array<{ status: number; error?: string; want: { reason: string; message: string } }> = [
+    { status: 422, error: 'sha256 mismatch: want bbbb, got cccc', want: { reason: 'CodePackageInvalid', message: 'sha256 mismatch: want bbbb, got cccc' } },
+    { status: 422, want: { reason: 'CodePackageInvalid', message: 'the code package was rejected' } },
+    { status: 502, error: 'GET https://code.example/hello.tgz: 404', want: { reason: 'CodeFetchFailed', message: 'GET https://code.example/hello.tgz: 404' } },
+    { status: 502, want: { reason: 'CodeFetchFailed', message: 'the code package could not be fetched' } },
   ];
   for (const c of codeFailures) {
-    it(`specialize ${c.status}${c.error ? '' : ' without an error'}: failure ${c.want.reason}, the pod is deleted (uid precondition), no other pod tried`, async () => {
+    it(`specialize ${c.status}${c.error ? '' : ' without an error'}: the pod is answered at once, then failure ${c.want.reason} and the pod deleted (uid precondition)`, async () => {
       pods.seed(warmPod('w1', 1), warmPod('w2', 2));
       answers.set('10.0.0.1', async () => ({ status: c.status, ...(c.error ? { error: c.error } : {}) }));
       const out = await claimer.claim(rev(), pa, 1);
-      expect({ pods: out.pods, missed: out.missed, reason: out.missReason, failure: out.failure }).to.deep.equal({ pods: [], missed: 1, reason: c.missReason, failure: c.want });
+      expect({ pods: claimedNames(out), missed: out.missed }).to.deep.equal({ pods: ['w1'], missed: 0 });
+      expect(await out.specialized).to.deep.equal(c.want);
       expect(pods.actions.filter((a) => a.verb === 'delete').map((a) => [a.name, a.options])).to.deep.equal([['w1', { uid: 'pod-w1-uid' }]]);
       expect(pods.peek(NS, 'w1')).to.equal(undefined);
       expect(patched()).to.deep.equal([['w1', undefined]]);
-      expect(metrics).to.deep.equal({ claimed: [], missed: [[NS, 'node', 'code']] });
+      expect(metrics).to.deep.equal({ claimed: [], missed: [[NS, 'node', 'code'].slice(0, 2).concat(c.status === 422 ? 'code' : 'error') as [string, string, string]] });
     });
   }
 
-  it('another specialize failure (500, or no answer) deletes that pod and tries another', async () => {
-    pods.seed(warmPod('w1', 1), warmPod('w2', 2), warmPod('w3', 3));
+  it('another specialize failure (500, or no answer) deletes that pod, with no code failure: the next decision claims again', async () => {
+    pods.seed(warmPod('w1', 1), warmPod('w2', 2));
     answers.set('10.0.0.1', async () => ({ status: 500, error: 'boom' }));
-    answers.set('10.0.0.2', async () => { throw new Error('ECONNRESET'); });
     const out = await claimer.claim(rev(), pa, 1);
-    expect({ pods: claimedNames(out), failure: out.failure, deleted: pods.actions.filter((a) => a.verb === 'delete').map((a) => a.name) }).to.deep.equal({ pods: ['w3'], failure: undefined, deleted: ['w1', 'w2'] });
+    expect({ pods: claimedNames(out), failure: await out.specialized, deleted: pods.actions.filter((a) => a.verb === 'delete').map((a) => a.name) }).to.deep.equal({ pods: ['w1'], failure: undefined, deleted: ['w1'] });
+    answers.set('10.0.0.2', async () => { throw new Error('ECONNRESET'); });
+    const again = await claimer.claim(rev(), pa, 1);
+    expect({ pods: claimedNames(again), failure: await again.specialized, metrics: metrics.missed }).to.deep.equal({ pods: ['w2'], failure: undefined, metrics: [[NS, 'node', 'error'], [NS, 'node', 'error']] });
   });
 
   it('a patch failing otherwise (500) is a miss "claim failed", metrics missed "error"', async () => {
@@ -202,7 +205,7 @@ describe('autoscaler/pool PoolClaimer', () => {
     it(`an unfit Revision (${c.name}): every pod asked for is a miss, nothing is touched`, async () => {
       pods.seed(warmPod('w1', 1), warmPod('w2', 2));
       const out = await claimer.claim(c.rev, pa, 2);
-      expect(out).to.deep.equal({ pods: [], missed: 2, missReason: c.reason });
+      expect({ pods: out.pods, missed: out.missed, missReason: out.missReason, failure: await out.specialized }).to.deep.equal({ pods: [], missed: 2, missReason: c.reason, failure: undefined });
       expect([pods.writes(), specialized, metrics.missed]).to.deep.equal([[], [], c.metrics]);
     });
   }

@@ -24,11 +24,13 @@ export interface CodeFailure {
 }
 
 export interface ClaimOutcome {
+  /** Pods taken for the Revision (claim patch done); each is specializing and holds requests until it serves. */
   pods: ClaimedPod[];
   /** Pods asked for and not claimed (the caller scales the Deployment for them), and why. */
   missed: number;
   missReason?: string;
-  failure?: CodeFailure;
+  /** Settles once every claimed pod has loaded the code or failed to: with the failure, if the code is bad. */
+  specialized: Promise<CodeFailure | undefined>;
 }
 
 /** What /specialize answered: 200 (loaded), 422 (bad package), 502 (fetch failed), others. */
@@ -105,28 +107,38 @@ export class PoolClaimer {
     const fit = poolFit(rev, poolName ? this.deps.pools.get(poolName, ns) : undefined);
     if (!fit.ok) {
       if (fit.pool) for (let i = 0; i < count; i++) this.deps.metrics.missed(ns, fit.pool, 'unfit');
-      return { pods: [], missed: count, missReason: fit.reason };
+      return { pods: [], missed: count, missReason: fit.reason, specialized: Promise.resolve(undefined) };
     }
     const pool = this.deps.pools.get(fit.pool, ns)!;
     const token = this.deps.token(pool);
     const owner: V1OwnerReference = { apiVersion: rev.apiVersion ?? 'serving.knative.dev/v1', kind: 'Revision', name: rev.metadata.name ?? '', uid: rev.metadata.uid ?? '', controller: true };
     const labels = pa.metadata.labels ?? {};
     this.prune();
-    const outcome: ClaimOutcome = { pods: [], missed: 0 };
+    const pods: ClaimedPod[] = [];
+    const loading: Array<Promise<CodeFailure | undefined>> = [];
+    let missed = 0;
+    let missReason: string | undefined;
     await Promise.all(Array.from({ length: count }, async () => {
       const got = await this.claimOne(rev, fit.pool, fit.request, labels, owner, token);
-      if ('pod' in got) outcome.pods.push(got.pod);
-      else {
-        outcome.missed++;
-        outcome.missReason = got.miss;
-        if (got.failure) outcome.failure = got.failure;
-        this.deps.metrics.missed(ns, fit.pool, got.failure ? 'code' : got.miss.startsWith('claim failed') || got.miss.startsWith('specialize failed') ? 'error' : 'empty');
+      if ('pod' in got) {
+        pods.push(got.pod);
+        loading.push(got.specialized);
+      } else {
+        missed++;
+        missReason = got.miss;
+        this.deps.metrics.missed(ns, fit.pool, got.miss.startsWith('claim failed') ? 'error' : 'empty');
       }
     }));
-    return outcome;
+    const specialized = Promise.all(loading).then((failures) => failures.find((f) => f !== undefined));
+    return { pods, missed, ...(missReason ? { missReason } : {}), specialized };
   }
 
-  private async claimOne(rev: Revision, pool: string, body: SpecializeRequest, labels: Record<string, string>, owner: V1OwnerReference, token: string): Promise<{ pod: ClaimedPod } | { miss: string; failure?: CodeFailure }> {
+  /**
+   * Takes one warm pod and starts loading the code into it. Answers once the pod is taken: its runtime holds
+   * the requests sent to it until the code is loaded (or answers them 503 with the reason), so the caller
+   * can route to it while it specializes, one round trip sooner.
+   */
+  private async claimOne(rev: Revision, pool: string, body: SpecializeRequest, labels: Record<string, string>, owner: V1OwnerReference, token: string): Promise<{ pod: ClaimedPod; specialized: Promise<CodeFailure | undefined> } | { miss: string }> {
     const ns = rev.metadata.namespace ?? '';
     const revKey = `${ns}/${rev.metadata.name}`;
     let lastMiss: string | undefined;
@@ -153,26 +165,34 @@ export class PoolClaimer {
       }
       const ip = pod.status!.podIP!;
       const patched = this.deps.clock.now();
-      let answer: { status: number; error?: string };
-      try {
-        answer = await this.deps.specialize(ip, token, body);
-      } catch (err) {
-        answer = { status: 0, error: (err as Error).message };
-      }
-      if (answer.status === 200) {
-        const seconds = (this.deps.clock.now() - started) / 1000;
-        this.deps.metrics.claimed(ns, pool, seconds);
-        this.deps.log.info('autoscaler: claimed a warm pod', { revision: revKey, pod: `${ns}/${name}`, pool, ms: Math.round(seconds * 1000), patchMs: Math.round(patched - started) });
-        return { pod: { name, ip } };
-      }
-      // A pod that failed to specialize is not put back: it may be half-loaded. Delete it; the pool refills.
-      this.deps.podClient.delete(ns, name, { uid }).catch((err: unknown) => this.deps.log.warn('autoscaler: deleting a failed pool pod', { pod: `${ns}/${name}`, error: err }));
-      this.deps.log.warn('autoscaler: specialize failed', { revision: revKey, pod: `${ns}/${name}`, status: answer.status, error: answer.error });
-      if (answer.status === 422) return { miss: 'bad code package', failure: { reason: 'CodePackageInvalid', message: answer.error ?? 'the code package was rejected' } };
-      if (answer.status === 502) return { miss: 'code fetch failed', failure: { reason: 'CodeFetchFailed', message: answer.error ?? 'the code package could not be fetched' } };
-      lastMiss = `specialize failed: ${answer.status ? `HTTP ${answer.status}` : 'no answer'}: ${answer.error ?? ''}`;
+      return { pod: { name, ip }, specialized: this.specialize(revKey, pool, { name, uid, ip }, token, body, started, patched) };
     }
     return { miss: lastMiss ?? 'no warm pod' };
+  }
+
+  private async specialize(revKey: string, pool: string, pod: { name: string; uid: string; ip: string }, token: string, body: SpecializeRequest, started: number, patched: number): Promise<CodeFailure | undefined> {
+    const ns = revKey.split('/')[0] ?? '';
+    let answer: { status: number; error?: string };
+    try {
+      answer = await this.deps.specialize(pod.ip, token, body);
+    } catch (err) {
+      answer = { status: 0, error: (err as Error).message };
+    }
+    if (answer.status === 200) {
+      const seconds = (this.deps.clock.now() - started) / 1000;
+      this.deps.metrics.claimed(ns, pool, seconds);
+      this.deps.log.info('autoscaler: claimed a warm pod', { revision: revKey, pod: `${ns}/${pod.name}`, pool, ms: Math.round(seconds * 1000), patchMs: Math.round(patched - started) });
+      return undefined;
+    }
+    // A pod that failed to specialize is not put back: it may be half-loaded. Delete it; the pool refills, and
+    // the next decision finds the Revision short of a pod and claims or scales again.
+    this.deps.podClient.delete(ns, pod.name, { uid: pod.uid }).catch((err: unknown) => this.deps.log.warn('autoscaler: deleting a failed pool pod', { pod: `${ns}/${pod.name}`, error: err }));
+    this.deps.log.warn('autoscaler: specialize failed', { revision: revKey, pod: `${ns}/${pod.name}`, status: answer.status, error: answer.error });
+    const code = answer.status === 422 ? 'code' : 'error';
+    this.deps.metrics.missed(ns, pool, code);
+    if (answer.status === 422) return { reason: 'CodePackageInvalid', message: answer.error ?? 'the code package was rejected' };
+    if (answer.status === 502) return { reason: 'CodeFetchFailed', message: answer.error ?? 'the code package could not be fetched' };
+    return undefined;
   }
 
   /** Forget pods the informer no longer shows warm: they are claimed (by anyone) or gone. */
