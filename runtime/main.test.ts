@@ -59,9 +59,17 @@ describe('runtime process', function () {
       ({ admin, serving } = await runtimeUrls(rt));
     });
 
-    it('is healthy while waiting', async () => {
-      const res = await fetch(`${admin}/healthz`);
-      expect(res.status).to.equal(200);
+    it('is live at once, and Ready (healthz 200) once warmed up, while waiting', async () => {
+      expect((await fetch(`${admin}/livez`)).status).to.equal(200);
+      let res = await fetch(`${admin}/healthz`);
+      const seen = [res.status];
+      for (let i = 0; i < 100 && res.status !== 200; i++) {
+        expect(await res.text()).to.equal('warming up\n');
+        await new Promise((r) => setTimeout(r, 20));
+        res = await fetch(`${admin}/healthz`);
+        seen.push(res.status);
+      }
+      expect(res.status, `statuses seen: ${seen.join(' ')}`).to.equal(200);
       expect(await res.text()).to.equal('ok\n');
     });
 

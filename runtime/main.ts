@@ -59,14 +59,17 @@ function listen(server: Server, port: number, what: string): Promise<number> {
   });
 }
 
-const admin = createServer(adminHandler({ specializer, source, token: mode.kind === 'warm' ? mode.token : undefined, log }));
+// A warm pod is Ready (claimable) only once its first-use compilation is done: a claim must not pay for it.
+let warmedUp = mode.kind !== 'warm';
+const admin = createServer(adminHandler({ specializer, source, token: mode.kind === 'warm' ? mode.token : undefined, log, warmedUp: () => warmedUp }));
 const serving = createServer(servingHandler({ specializer, holdMs: config.holdMs, log }));
 
 async function start(): Promise<void> {
   const adminPort = await listen(admin, config.adminPort, 'admin');
   if (mode.kind === 'warm') {
     process.env.PORT = String(await listen(serving, config.port, 'serving'));
-    await prewarm(`http://127.0.0.1:${adminPort}/healthz`, config.codeDir);
+    await prewarm(`http://127.0.0.1:${adminPort}/livez`, config.codeDir);
+    warmedUp = true;
     return;
   }
   // Fallback: listen only once the app is loaded, so that a probe on the serving port means ready.

@@ -1,7 +1,9 @@
 // The runtime's two HTTP faces.
 //
 // Admin port (both modes):
-//   GET  /healthz     200 "ok" while waiting, specializing or serving; 503 "<reason>" once specialization failed.
+//   GET  /livez       200 "ok" while the process runs.
+//   GET  /healthz     200 "ok" while waiting (once warmed up), specializing or serving; 503 "warming up" before,
+//                     and 503 "<reason>" once specialization failed.
 //   POST /specialize  warm mode only (404 in fallback mode). Authorization: Bearer <token> (constant-time) else 401.
 //                     Body (JSON, max 64 KiB, else 413) validated by request.ts (400 naming the field).
 //                     200 {revision, fetchMs, extractMs, loadMs, totalMs} once the app is ready to serve;
@@ -29,14 +31,18 @@ export interface AdminDeps {
   /** The bearer token in warm mode; undefined in fallback mode, where /specialize does not exist. */
   readonly token: string | undefined;
   readonly log: Logger;
+  /** False while a warm runtime is still warming up (prewarm.ts): it is not Ready to be claimed yet. */
+  readonly warmedUp?: () => boolean;
 }
 
-export function adminHandler({ specializer, source, token, log }: AdminDeps): RequestListener {
+export function adminHandler({ specializer, source, token, log, warmedUp = () => true }: AdminDeps): RequestListener {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/livez') return void text(res, 200, 'ok\n');
     if (path === '/healthz') {
       const s = specializer.state;
-      return void (s.phase === 'failed' ? text(res, 503, `${s.reason}\n`) : text(res, 200, 'ok\n'));
+      if (s.phase === 'failed') return void text(res, 503, `${s.reason}\n`);
+      return void (s.phase === 'waiting' && !warmedUp() ? text(res, 503, 'warming up\n') : text(res, 200, 'ok\n'));
     }
     if ((path !== '/specialize' && path !== '/prefetch') || token === undefined) return void json(res, 404, { error: 'not found' });
     if (req.method !== 'POST') return void json(res, 405, { error: 'method not allowed: use POST' }, { allow: 'POST' });
