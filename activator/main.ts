@@ -81,6 +81,7 @@ async function main(): Promise<void> {
 
   const sampler = setInterval(() => stats.sample(registry.all()), 100);
   const reporter = setInterval(() => {
+    registry.expireAnnounced();
     for (const [shard, list] of stats.drain()) {
       autoscalers.report(shard, list).catch((err: unknown) => log.debug('activator: stats report failed', { shard, error: err }));
     }

@@ -288,6 +288,18 @@ describe('activator/revisions RevisionRegistry', () => {
       expect({ ips: await backendIPs(s), announced: announced(s), pooled: pooled(s) }, 'after 30 s').to.deep.equal({ ips: ['10.0.0.1'], announced: [], pooled: [] });
     });
 
+    it('expireAnnounced drops them after 30 s even with no event', async () => {
+      reg.upsertRevision(revision(rev));
+      const s = reg.get('default', rev)!;
+      reg.announce(s, ['10.0.1.1']);
+      clock.advance(30_000);
+      reg.expireAnnounced();
+      expect(announced(s), 'at 30 s').to.deep.equal(['10.0.1.1']);
+      clock.advance(1);
+      reg.expireAnnounced();
+      expect({ ips: await backendIPs(s), announced: announced(s) }, 'after 30 s').to.deep.equal({ ips: [], announced: [] });
+    });
+
     it('announcing again renews the 30 s', () => {
       reg.upsertRevision(revision(rev));
       const s = reg.get('default', rev)!;

@@ -118,6 +118,14 @@ export class RevisionRegistry {
     this.refreshPods(state);
   }
 
+  /** Drops announced pods the informer never confirmed (claimed, then gone before it saw them). */
+  expireAnnounced(): void {
+    const horizon = this.clock.now() - ANNOUNCED_MS;
+    for (const state of this.revisions.values()) {
+      if ([...state.announced.values()].some((at) => at < horizon)) this.refreshPods(state);
+    }
+  }
+
   private refreshPods(state: RevisionState): void {
     const all = [...(this.pods.get(state.key)?.values() ?? [])];
     const pods = all.filter((p) => !p.metadata?.deletionTimestamp && p.status?.podIP);

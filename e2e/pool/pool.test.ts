@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { request } from 'undici';
 import type { PodPool } from '../../api/kzero/v1alpha1/types.js';
 import { KubeRest } from '../../lib/kube/rest.js';
+import { ACTIVATOR_ADMIN_PORT } from '../../local/controlplane/kzero.js';
 import { Resources } from '../../lib/kube/resources.js';
 import { viaActivator } from '../support/activator.js';
 import { config, isReady, kc, kubectl, listPods, testNamespace, waitForValue } from '../support/cluster.js';
@@ -63,6 +64,10 @@ describe('prewarmed pool', function () {
 
     const refilled = await waitWarm(ns.name, 'warm', 2);
     expect(refilled.map((p) => p.metadata?.name)).to.not.include(body.pod);
+    // The activator counted it as a cold start on the pool path.
+    const metrics = await (await request(`http://127.0.0.1:${ACTIVATOR_ADMIN_PORT}/metrics`)).body.text();
+    const poolColdStarts = /^kzero_activator_cold_start_seconds_count\{path="pool"\} (\d+)$/m.exec(metrics);
+    expect(Number(poolColdStarts?.[1] ?? 0), 'kzero_activator_cold_start_seconds_count{path="pool"}').to.be.at.least(1);
     const status = await waitForValue('pool status shows the claim', async () => {
       const pool = await pools.get(ns.name, 'warm');
       return (pool.status?.claimedLastMinute ?? 0) >= 1 && pool.status?.readyReplicas === 2 ? pool.status : undefined;
