@@ -1,4 +1,5 @@
 // The activator's error catalogue: stable codes, the HTTP status each maps to, in one place.
+import { CataloguedError } from '../lib/catalogued-error.js';
 
 export const ErrorCodes = Object.freeze({
   NO_ROUTE: { status: 404, code: 'KZERO_NO_ROUTE' },
@@ -12,12 +13,8 @@ export const ErrorCodes = Object.freeze({
 
 export type ErrorKind = keyof typeof ErrorCodes;
 
-export class ActivatorError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(readonly kind: ErrorKind, message: string) {
-    super(message);
-    this.status = ErrorCodes[kind].status;
-    this.code = ErrorCodes[kind].code;
+export class ActivatorError extends CataloguedError<ErrorKind> {
+  constructor(kind: ErrorKind, message: string) {
+    super(ErrorCodes, kind, message);
   }
 }

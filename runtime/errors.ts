@@ -1,4 +1,5 @@
 // The runtime's error catalogue: stable codes and the HTTP status each maps to, in one place.
+import { CataloguedError } from '../lib/catalogued-error.js';
 
 export const ErrorCodes = Object.freeze({
   /** The code package is unusable: sha256 mismatch, unsafe or oversize archive, no entry point, no handler. */
@@ -13,14 +14,9 @@ export const ErrorCodes = Object.freeze({
 
 export type ErrorKind = keyof typeof ErrorCodes;
 
-export class RuntimeError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(readonly kind: ErrorKind, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.status = ErrorCodes[kind].status;
-    this.code = ErrorCodes[kind].code;
+export class RuntimeError extends CataloguedError<ErrorKind> {
+  constructor(kind: ErrorKind, message: string) {
+    super(ErrorCodes, kind, message);
   }
 }
 
