@@ -157,4 +157,32 @@ describe('prewarmed pool', function () {
     const svc = await waitForReady('Service bad', () => serving.service.get(ns.name, 'bad'), 'False');
     expect(svc.status?.conditions?.find((c) => c.type === 'Ready')?.message).to.match(/sha256 mismatch/);
   });
+
+  it('scales a pool-backed Revision back to zero by deleting its claimed pod (never returned to the pool), and claims again', async () => {
+    const pkg = code.add('idle', helloFunction);
+    await kubectl(['apply', '-f', '-'], podPool(ns.name, 'warm', { minReady: 2 }));
+    await kubectl(['apply', '-f', '-'], poolService(ns.name, 'idle', 'warm', pkg));
+    await waitForReady('Service idle', () => serving.service.get(ns.name, 'idle'));
+    const setWindows = (data: Record<string, string | null>): Promise<string> =>
+      kubectl(['patch', 'configmap', 'config-autoscaler', '-n', 'kzero-system', '--type=merge', '-p', JSON.stringify({ data })]);
+    await setWindows({ 'stable-window': '6s', 'scale-to-zero-grace-period': '2s' });
+    try {
+      const first = JSON.parse((await viaActivator(`idle.${ns.name}.localhost`)).body) as { pod: string };
+      const gone = await waitForValue('the claimed pod deleted once idle', async () => {
+        const pods = (await listPods(ns.name, 'serving.knative.dev/revision=idle-00001')).filter((p) => !p.metadata?.deletionTimestamp);
+        return pods.length === 0 ? true : undefined;
+      }, 60_000, 250);
+      expect(gone).to.equal(true);
+      const still = (await listPods(ns.name)).find((p) => p.metadata?.name === first.pod && !p.metadata?.deletionTimestamp);
+      expect(still?.metadata?.labels, 'deleted, not relabelled back into the pool').to.equal(undefined);
+      const again = await viaActivator(`idle.${ns.name}.localhost`);
+      expect(again.status, again.body).to.equal(200);
+      const second = JSON.parse(again.body) as { pod: string };
+      expect(second.pod).to.match(/^warm-podpool-/);
+      expect(second.pod).to.not.equal(first.pod);
+      expect(await kubectl(['get', 'deployment', 'idle-00001-deployment', '-n', ns.name, '-o', 'jsonpath={.spec.replicas}'])).to.equal('0');
+    } finally {
+      await setWindows({ 'stable-window': null, 'scale-to-zero-grace-period': null });
+    }
+  });
 });
