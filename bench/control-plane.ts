@@ -2,7 +2,8 @@
 // scale with the number of shards. Run against the local cluster (`kzero up` first), as root:
 //   npm run bench:control-plane              (all parts)
 //   npm run bench:control-plane -- rate      (5/s for 60 s, initial-scale 0)
-//   npm run bench:control-plane -- shards    (1,000 Services with 1, 2, 4 shards)
+//   npm run bench:control-plane -- shards    (1,000 Services with 1, 2, 4 shards; add `one` for 1 shard only,
+//                                             KZERO_BENCH_SERVICES=n for another count; prints API writes per Service)
 //   npm run bench:control-plane -- pods      (1/s for 30 s, with pods)
 // Each part uses its own namespace and shard ids, deleted afterwards; the local shard-0 controller is not
 // involved (the bench's Services carry the bench's shard labels).
