@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { PackageError } from '../errors.js';
-import { PackageSource } from './source.js';
+import { MAX_CACHED_PACKAGES, PackageSource } from './source.js';
 
 const URL = 'https://code.example/fn.tgz';
 const body = Buffer.from('a code package');
@@ -66,5 +66,20 @@ describe('runtime/package PackageSource', () => {
     source.prefetch('https://code.example/other.tgz', 'e'.repeat(64));
     expect(await source.get(URL, sha)).to.deep.equal(body);
     expect(fetched).to.deep.equal(['https://code.example/other.tgz', URL]);
+  });
+
+  it(`keeps at most ${MAX_CACHED_PACKAGES} packages, evicting the least recently used`, async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kzero-cache-'));
+    const old = new Date(Date.now() - 3_600_000);
+    for (let i = 0; i < MAX_CACHED_PACKAGES; i++) {
+      const name = path.join(dir, `${String(i).padStart(64, '0')}.tgz`);
+      await writeFile(name, `p${i}`);
+      await utimes(name, old, new Date(old.getTime() + i * 1000));
+    }
+    await new PackageSource(fetchBytes, dir).get(URL, sha);
+    const left = await readdir(dir);
+    expect(left).to.have.length(MAX_CACHED_PACKAGES);
+    expect(left).to.include(`${sha}.tgz`);
+    expect(left, 'the oldest went').to.not.include(`${'0'.repeat(64)}.tgz`);
   });
 });

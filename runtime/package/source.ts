@@ -2,7 +2,7 @@
 // content-addressed cache, or the URL. Every path ends in the same sha256 check, so a cache entry or a
 // prefetch can never stand in for other code.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { verifySha256 } from './fetch.js';
 
@@ -10,6 +10,8 @@ export type FetchBytes = (url: string) => Promise<Buffer>;
 
 /** At most this many prefetches are kept: a warm pod is claimed once, so one or two are ever useful. */
 const MAX_PREFETCHES = 4;
+/** The cache keeps the newest packages (by last write or use) up to this many; older ones are removed. */
+export const MAX_CACHED_PACKAGES = 64;
 
 export class PackageSource {
   private readonly prefetches = new Map<string, Promise<Buffer>>();
@@ -50,8 +52,11 @@ export class PackageSource {
   private async readCache(sha256: string): Promise<Buffer | undefined> {
     if (!this.cacheDir) return undefined;
     try {
-      const data = await readFile(path.join(this.cacheDir, `${sha256}.tgz`));
+      const file = path.join(this.cacheDir, `${sha256}.tgz`);
+      const data = await readFile(file);
       verifySha256(data, sha256);
+      const now = new Date();
+      await utimes(file, now, now).catch(() => undefined); // in use: last to be evicted
       return data;
     } catch {
       return undefined; // not cached, or damaged (sha256 mismatch): fetch again, and overwrite it
@@ -66,8 +71,19 @@ export class PackageSource {
       const tmp = path.join(this.cacheDir, `.${sha256}.${randomBytes(4).toString('hex')}`);
       await writeFile(tmp, data, { mode: 0o600, flag: 'wx' });
       await rename(tmp, path.join(this.cacheDir, `${sha256}.tgz`));
+      await this.evict();
     } catch {
       // no cache today: the next runtime fetches again
     }
+  }
+
+  /** Keeps the newest MAX_CACHED_PACKAGES entries. Runtimes racing here may both remove a file: harmless. */
+  private async evict(): Promise<void> {
+    const dir = this.cacheDir!;
+    const names = (await readdir(dir)).filter((n) => n.endsWith('.tgz'));
+    if (names.length <= MAX_CACHED_PACKAGES) return;
+    const aged = await Promise.all(names.map(async (n) => ({ n, t: (await stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
+    aged.sort((a, b) => b.t - a.t);
+    await Promise.all(aged.slice(MAX_CACHED_PACKAGES).map(({ n }) => rm(path.join(dir, n), { force: true })));
   }
 }
