@@ -47,8 +47,9 @@ async function main(): Promise<void> {
   const configMaps = informerFor(kc, rest.resource<V1ConfigMap>(Resources.configMap), { namespace: SYSTEM_NAMESPACE, clock, log });
   const config = new ConfigValue('config-autoscaler', parseAutoscalerConfig, log);
   const poolConfig = new ConfigValue('config-pool', parsePoolConfig, log);
+  let scaler: Scaler | undefined;
   const onConfig = (cm: V1ConfigMap, deleted = false): void => {
-    config.apply(cm, deleted);
+    if (config.apply(cm, deleted)) scaler?.configChanged();
     poolConfig.apply(cm, deleted);
   };
   configMaps.on({ add: (cm) => onConfig(cm), update: (cm) => onConfig(cm), delete: (cm) => onConfig(cm, true) });
@@ -91,10 +92,11 @@ async function main(): Promise<void> {
   });
 
   const specOf = (pa: PodAutoscaler) => revisionScalingSpec(config.get(), pa.metadata.annotations, pa.spec.containerConcurrency ?? 0);
-  const scaler = new Scaler({
+  scaler = new Scaler({
     clock, log, podAutoscalers: pas, deployments, pods, paClient, deploymentClient, podClient,
     pool: { revisions, claimer, enabled: () => poolConfig.get().enabled },
     newDecider: (pa) => new Decider(specOf(pa), { now: clock.now() }),
+    specOf,
     pokeScale: (pa) => pokeFromZero(specOf(pa)),
     onDecision: (pa, desired, actual, panicking) => {
       const labels = { namespace: pa.metadata.namespace ?? '', revision: pa.metadata.name ?? '' };

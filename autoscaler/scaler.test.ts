@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { PodAutoscaler } from '../api/kzero/v1alpha1/types.js';
 import { ServingLabels } from '../api/serving/labels.js';
 import type { Condition, Revision } from '../api/serving/v1/types.js';
-import { Scaler, type DeciderLike } from './scaler.js';
+import { Scaler, type DeciderLike, type ScalerDeps } from './scaler.js';
 import type { ClaimOutcome } from './pool/claimer.js';
 import {
   cond, deployment, pod, podAutoscaler, revision, withAnnotations, withDeletionTimestamp, withGeneration, withNamespace, withPodLabels, withReplicas, type Opt,
@@ -30,6 +30,11 @@ class ScriptedDecider implements DeciderLike {
   scale(now: number, state: { readyPods: number }): { desiredScale: number; panicking: boolean } {
     this.asked.push([now, state]);
     return { desiredScale: this.desired, panicking: this.panicking };
+  }
+
+  readonly updates: unknown[] = [];
+  update(spec: unknown): void {
+    this.updates.push(spec);
   }
 }
 
@@ -151,6 +156,21 @@ describe('autoscaler/scaler Scaler (in-memory API server)', () => {
       await scaler.poke('default', 'x-00001').catch((e: unknown) => (err = e));
       expect((err as Error).message).to.equal('no PodAutoscaler default/x-00001 in this shard');
       expect([deployments.writes(), deciders.size]).to.deep.equal([[], 0]);
+    });
+  });
+
+  describe('configChanged', () => {
+    it('gives every existing decider its revision\'s new spec (keeping its windows), and makes no new one', async () => {
+      const specs = new Scaler({
+        clock, log: createLogger('test', { level: 'debug', write: () => {} }), podAutoscalers: pas.lister, deployments: deployments.lister, pods: pods.lister,
+        paClient: pas.asClient(), deploymentClient: deployments.asClient(), newDecider: () => decider('hello-00001'), pokeScale: () => 1,
+        specOf: (pa) => ({ stableWindowMs: 6000, revision: pa.metadata.name } as unknown as ReturnType<NonNullable<ScalerDeps['specOf']>>),
+      });
+      pas.seed(podAutoscaler('hello-00001'), podAutoscaler('other-00001'));
+      specs.stats([{ namespace: 'default', revision: 'hello-00001', concurrency: 1, requests: 1 }]);
+      specs.configChanged();
+      expect(decider('hello-00001').updates).to.deep.equal([{ stableWindowMs: 6000, revision: 'hello-00001' }]);
+      expect(deciders.get('other-00001')).to.equal(undefined);
     });
   });
 

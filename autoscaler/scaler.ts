@@ -11,6 +11,7 @@ import { isNotFound } from '../lib/kube/client.js';
 import type { Lister } from '../controller/runtime/driver.js';
 import type { ClaimedPod, ClaimOutcome, CodeFailure } from './pool/claimer.js';
 import { planScale } from './pool/plan.js';
+import type { ScalingSpec } from './config/revision-spec.js';
 import type { StatMessage } from './server.js';
 
 /** What the scaler needs of a revision's decider (autoscaler/scaling/decider.ts). */
@@ -18,6 +19,8 @@ export interface DeciderLike {
   record(now: number, stat: { concurrency: number; requests: number }): void;
   /** -1: not enough data, keep the current scale. */
   scale(now: number, state: { readyPods: number }): { desiredScale: number; panicking: boolean };
+  /** Takes a new spec (config-autoscaler changed), keeping its windows' data. */
+  update?(spec: ScalingSpec): void;
 }
 
 // PodAutoscaler conditions: Ready = Active (it has pods) and ScaleTargetInitialized, as Knative's PA.
@@ -35,6 +38,8 @@ export interface ScalerDeps {
   podClient?: ResourceClient<V1Pod>;
   /** A decider for a revision, from its PodAutoscaler (annotations, containerConcurrency) and the config. */
   newDecider(pa: PodAutoscaler): DeciderLike;
+  /** The revision's scaling spec now (config-autoscaler and its annotations), for configChanged. */
+  specOf?(pa: PodAutoscaler): ScalingSpec;
   /** The scale a poke from zero asks for: max(1, activation-scale). */
   pokeScale(pa: PodAutoscaler): number;
   onDecision?(pa: PodAutoscaler, desired: number, actual: number, panicking: boolean): void;
@@ -169,6 +174,15 @@ export class Scaler {
     const decider = this.deps.newDecider(pa);
     this.deciders.set(key, { decider, generation: pa.metadata.generation });
     return decider;
+  }
+
+  /** config-autoscaler changed: every decider takes its revision's new spec at once (Knative does too). */
+  configChanged(): void {
+    if (!this.deps.specOf) return;
+    for (const pa of this.deps.podAutoscalers.list()) {
+      const entry = this.deciders.get(keyOf(pa.metadata.namespace ?? '', pa.metadata.name ?? ''));
+      entry?.decider.update?.(this.deps.specOf(pa));
+    }
   }
 
   forget(pa: PodAutoscaler): void {

@@ -100,4 +100,24 @@ describe('webhook admission', () => {
       expect(seen).to.deep.equal(['team-a/hello-00001']);
     });
   });
+
+  describe('PodPools (kzero.dev/v1alpha1)', () => {
+    const pool = (containers: unknown[]): Record<string, unknown> => ({
+      apiVersion: 'kzero.dev/v1alpha1', kind: 'PodPool', metadata: { name: 'node', namespace: 'team-a' },
+      spec: { minReady: 2, template: { spec: { containers } } },
+    });
+    const poolReq = (object: unknown): AdmissionRequest => ({ ...req('CREATE', object), kind: { group: 'kzero.dev', version: 'v1alpha1', kind: 'PodPool' } });
+
+    it('a new pool gets its shard, and nothing else', () => {
+      const obj = pool([{ name: 'runtime', image: 'kzero.dev/runtime-node' }]);
+      const r = defaultObject(poolReq(obj), deps({ namespaceShard: () => 'gold' }));
+      expect(patchOf(r)).to.deep.equal([{ op: 'add', path: '/metadata/labels', value: { 'kzero.dev/shard': 'gold' } }]);
+    });
+
+    it('a valid pool is allowed; a bad one is denied with a 400 naming the field', () => {
+      expect(validateObject(poolReq(pool([{ name: 'runtime', image: 'kzero.dev/runtime-node' }])), deps()).allowed).to.equal(true);
+      const r = validateObject(poolReq(pool([{ name: 'a', image: 'a' }, { name: 'b', image: 'b' }])), deps());
+      expect(r).to.deep.equal({ uid: 'u1', allowed: false, status: { code: 400, reason: 'BadRequest', message: 'invalid PodPool "node": spec.template.spec.containers: want exactly one container (the runtime), got 2' } });
+    });
+  });
 });

@@ -1,3 +1,5 @@
+import { validatePodPool } from '../../api/kzero/v1alpha1/podpool-validation.js';
+import type { PodPool } from '../../api/kzero/v1alpha1/types.js';
 import { KzeroLabels } from '../../api/serving/labels.js';
 import { setConfigurationDefaults, setRevisionDefaults, setRouteDefaults, setServiceDefaults, type DefaultsConfig } from '../../api/serving/v1/defaults.js';
 import type { Configuration, Revision, Route, Service, ServingObject } from '../../api/serving/v1/types.js';
@@ -6,8 +8,9 @@ import { errorString, type FieldError } from '../../api/field-error.js';
 import { shardFor } from '../shards/assign.js';
 import { diff } from './jsonpatch.js';
 
-// Admission for serving.knative.dev/v1 (pure, given lookups): defaulting (with the creator/lastModifier
-// annotations and the shard label) and validation, answering AdmissionReview v1 requests.
+// Admission for serving.knative.dev/v1 and kzero.dev/v1alpha1 PodPools (pure, given lookups): defaulting
+// (with the creator/lastModifier annotations and the shard label) and validation, answering AdmissionReview
+// v1 requests.
 
 export interface AdmissionRequest {
   uid: string;
@@ -36,8 +39,8 @@ export interface AdmissionDeps {
   shardCount(): number;
 }
 
-type Kind = 'Service' | 'Configuration' | 'Revision' | 'Route';
-const KINDS = new Set<string>(['Service', 'Configuration', 'Revision', 'Route']);
+type Kind = 'Service' | 'Configuration' | 'Revision' | 'Route' | 'PodPool';
+const KINDS = new Set<string>(['Service', 'Configuration', 'Revision', 'Route', 'PodPool']);
 
 const allow = (uid: string): AdmissionResponse => ({ uid, allowed: true });
 
@@ -51,6 +54,7 @@ export function defaultObject(req: AdmissionRequest, deps: AdmissionDeps): Admis
     case 'Configuration': setConfigurationDefaults(after as Configuration, ctx as Parameters<typeof setConfigurationDefaults>[1]); break;
     case 'Revision': setRevisionDefaults(after as Revision, ctx as Parameters<typeof setRevisionDefaults>[1]); break;
     case 'Route': setRouteDefaults(after as Route, ctx as Parameters<typeof setRouteDefaults>[1]); break;
+    case 'PodPool': break; // nothing to default: only its shard
   }
   assignShard(after, req, deps);
   const ops = diff(before, after);
@@ -80,6 +84,10 @@ export function validateObject(req: AdmissionRequest, deps: AdmissionDeps): Admi
     ...(req.oldObject ? { old: req.oldObject } : {}),
     revisionExists: (name: string) => deps.revisionExists(namespace, name),
   };
+  if (req.kind.kind === 'PodPool') {
+    const invalid = validatePodPool(obj as unknown as PodPool);
+    return invalid ? { uid: req.uid, allowed: false, status: { code: 400, reason: 'BadRequest', message: `invalid PodPool "${obj.metadata.name}": ${invalid}` } } : allow(req.uid);
+  }
   let err: FieldError | undefined;
   switch (req.kind.kind as Kind) {
     case 'Service': err = validateService(obj as Service, ctx as ValidationContext<Service>); break;

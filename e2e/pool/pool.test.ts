@@ -8,7 +8,7 @@ import { KubeRest } from '../../lib/kube/rest.js';
 import { ACTIVATOR_ADMIN_PORT } from '../../local/controlplane/kzero.js';
 import { Resources } from '../../lib/kube/resources.js';
 import { viaActivator } from '../support/activator.js';
-import { config, isReady, kc, kubectl, listPods, testNamespace, waitForValue } from '../support/cluster.js';
+import { config, isReady, kc, kubectl, kubectlFails, listPods, testNamespace, waitForValue } from '../support/cluster.js';
 import { ShardAutoscaler } from '../support/controllers.js';
 import { CodeServer, helloFunction, podPool, poolService } from '../support/pool.js';
 import { serving, waitForReady } from '../support/serving.js';
@@ -39,6 +39,13 @@ describe('prewarmed pool', function () {
   after(async () => {
     await ns?.cleanup();
     await code.stop();
+  });
+
+  it('rejects a PodPool that is not one runtime container, naming the field', async () => {
+    const bad = JSON.parse(podPool(ns.name, 'two', { minReady: 1 })) as { spec: { template: { spec: { containers: unknown[] } } } };
+    bad.spec.template.spec.containers.push({ name: 'sidecar', image: 'docker.io/library/busybox' });
+    const err = await kubectlFails(['apply', '-f', '-'], JSON.stringify(bad));
+    expect(err).to.contain('spec.template.spec.containers: want exactly one container (the runtime), got 2');
   });
 
   it('serves a pool-backed Service\'s first request from a claimed warm pod, and the pool refills', async () => {
@@ -160,13 +167,13 @@ describe('prewarmed pool', function () {
 
   it('scales a pool-backed Revision back to zero by deleting its claimed pod (never returned to the pool), and claims again', async () => {
     const pkg = code.add('idle', helloFunction);
-    await kubectl(['apply', '-f', '-'], podPool(ns.name, 'warm', { minReady: 2 }));
-    await kubectl(['apply', '-f', '-'], poolService(ns.name, 'idle', 'warm', pkg));
-    await waitForReady('Service idle', () => serving.service.get(ns.name, 'idle'));
     const setWindows = (data: Record<string, string | null>): Promise<string> =>
       kubectl(['patch', 'configmap', 'config-autoscaler', '-n', 'kzero-system', '--type=merge', '-p', JSON.stringify({ data })]);
     await setWindows({ 'stable-window': '6s', 'scale-to-zero-grace-period': '2s' });
     try {
+      await kubectl(['apply', '-f', '-'], podPool(ns.name, 'warm', { minReady: 2 }));
+      await kubectl(['apply', '-f', '-'], poolService(ns.name, 'idle', 'warm', pkg));
+      await waitForReady('Service idle', () => serving.service.get(ns.name, 'idle'));
       const first = JSON.parse((await viaActivator(`idle.${ns.name}.localhost`)).body) as { pod: string };
       const gone = await waitForValue('the claimed pod deleted once idle', async () => {
         const pods = (await listPods(ns.name, 'serving.knative.dev/revision=idle-00001')).filter((p) => !p.metadata?.deletionTimestamp);

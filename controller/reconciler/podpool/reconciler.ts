@@ -10,7 +10,8 @@ import type { EventRecorder } from '../../runtime/events.js';
 import { ensureChild } from '../children.js';
 import { poolSizing, poolTargetSize } from './autosize.js';
 import type { PoolDemand } from './demand.js';
-import { makePoolDeployment, makePoolSecret, TOKEN_KEY, validatePodPool } from './resources.js';
+import { validatePodPool } from '../../../api/kzero/v1alpha1/podpool-validation.js';
+import { makePoolDeployment, makePoolSecret, TOKEN_KEY } from './resources.js';
 
 // PodPool Ready = WarmPodsReady (at least min(minReady, target) warm pods are Ready).
 const poolConditions = conditionSet('Ready', 'WarmPodsReady');

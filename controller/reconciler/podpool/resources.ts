@@ -30,21 +30,6 @@ export function warmSelector(pool: PodPool): Record<string, string> {
   return { [KzeroLabels.pool]: pool.metadata.name ?? '', [KzeroLabels.poolState]: PoolStates.warm };
 }
 
-/** What is wrong with the pool's spec, or undefined. The field is named, as the webhook does. */
-export function validatePodPool(pool: PodPool): string | undefined {
-  const spec = pool.spec;
-  const containers = spec.template?.spec?.containers ?? [];
-  if (containers.length !== 1) return `spec.template.spec.containers: want exactly one container (the runtime), got ${containers.length}`;
-  if (!containers[0]?.image) return 'spec.template.spec.containers[0].image: required';
-  if (spec.minReady !== undefined && (!Number.isInteger(spec.minReady) || spec.minReady < 0)) return `spec.minReady: must be an integer >= 0, got ${spec.minReady}`;
-  if (spec.maxReady !== undefined && (!Number.isInteger(spec.maxReady) || spec.maxReady < (spec.minReady ?? 0))) return `spec.maxReady: must be an integer >= minReady, got ${spec.maxReady}`;
-  const a = spec.autosizing ?? {};
-  for (const [field, v, min] of [['windowSeconds', a.windowSeconds, 1], ['refillSeconds', a.refillSeconds, 0], ['headroomPercent', a.headroomPercent, 0]] as const) {
-    if (v !== undefined && (typeof v !== 'number' || !(v >= min))) return `spec.autosizing.${field}: must be a number >= ${min}, got ${v}`;
-  }
-  return undefined;
-}
-
 function runtimeContainer(pool: PodPool, c: V1Container): V1Container {
   const port = poolServingPort(pool);
   const reserved = new Set(['PORT', 'KZERO_POOL', 'KZERO_SPECIALIZE_TOKEN', 'KZERO_ADMIN_PORT', 'KZERO_CODE_CACHE']);
