@@ -6,6 +6,7 @@ import { parseFlags } from '../lib/flags.js';
 import { messageOf } from '../lib/errors.js';
 import { localClusterConfig } from '../local/config.js';
 import { down, status, up } from '../local/controlplane/cluster.js';
+import { writePackage } from './package.js';
 import { deploySample } from './sample.js';
 
 const USAGE = `kzero: Knative-compatible scale-to-zero serverless on Kubernetes
@@ -15,6 +16,9 @@ Usage:
   kzero down [--purge]    stop everything the local cluster runs; --purge also deletes its state
   kzero status            show what runs
   kzero kubectl ARGS...   kubectl (the cluster's own version) with the local cluster's kubeconfig
+  kzero package DIR [--output FILE]
+                          DIR as a code package for pool-backed Revisions (DIR.tgz by default); prints the
+                          kzero.dev/code-sha256 annotation to use with it
 
 Environment:
   KZERO_HOME   state, logs and kubeconfig (default ~/.kzero)
@@ -26,7 +30,7 @@ const say = (line: string): void => console.log(`kzero: ${line}`);
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const config = localClusterConfig();
-  const { flags } = parseFlags(rest);
+  const { flags, positional } = parseFlags(rest);
   switch (command) {
     case 'up': {
       const started = Date.now();
@@ -52,6 +56,18 @@ async function main(argv: string[]): Promise<number> {
     case 'kubectl': {
       const r = spawnSync(join(config.binDir, 'kubectl'), ['--kubeconfig', join(config.home, 'kubeconfig'), ...rest], { stdio: 'inherit' });
       return r.status ?? 1;
+    }
+    case 'package': {
+      const dir = positional[0];
+      if (!dir) {
+        console.error('kzero package: want a directory (kzero package DIR [--output FILE])');
+        return 2;
+      }
+      const out = flags.get('output') ?? `${dir.replace(/\/+$/, '')}.tgz`;
+      const { bytes, sha256 } = await writePackage(dir, out);
+      say(`wrote ${out} (${bytes} bytes); serve it over http(s) and annotate the Revision template with:`);
+      console.log(`    kzero.dev/pool: <your PodPool>\n    kzero.dev/code: <the URL of ${out}>\n    kzero.dev/code-sha256: ${sha256}`);
+      return 0;
     }
     case undefined:
     case 'help':
