@@ -4,6 +4,7 @@ import { KzeroLabels, PoolStates, ServingLabels } from '../api/serving/labels.js
 import type { Revision } from '../api/serving/v1/types.js';
 import type { Clock } from '../lib/clock.js';
 import { RevisionBackends } from './net/backends.js';
+import { isPodReady } from '../lib/kube/pods.js';
 
 /** What the activator knows of one revision: its limits, its shard, its failure, its pods. */
 export interface RevisionState {
@@ -30,7 +31,6 @@ export interface RevisionState {
 
 /** How long an announced pod serves without the informer confirming it. */
 const ANNOUNCED_MS = 30_000;
-const podReady = (p: V1Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 /** The revisions and their pods, updated from the informers; the data plane reads it on every request. */
 export class RevisionRegistry {
@@ -129,8 +129,8 @@ export class RevisionRegistry {
   private refreshPods(state: RevisionState): void {
     const all = [...(this.pods.get(state.key)?.values() ?? [])];
     const pods = all.filter((p) => !p.metadata?.deletionTimestamp && p.status?.podIP);
-    const ready = pods.filter(podReady).map((p) => p.status!.podIP!);
-    state.starting = pods.filter((p) => !podReady(p) && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded').map((p) => p.status!.podIP!);
+    const ready = pods.filter(isPodReady).map((p) => p.status!.podIP!);
+    state.starting = pods.filter((p) => !isPodReady(p) && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded').map((p) => p.status!.podIP!);
     state.probed = new Set(state.starting.filter((ip) => state.probed.has(ip)));
     const known = new Set(all.map((p) => p.status?.podIP));
     const horizon = this.clock.now() - ANNOUNCED_MS;

@@ -22,6 +22,7 @@ import { httpPrefetch, httpSpecialize, PoolClaimer } from './pool/claimer.js';
 import { Decider, pokeFromZero } from './scaling/decider.js';
 import { Scaler } from './scaler.js';
 import { autoscalerServer } from './server.js';
+import { isPodReady } from '../lib/kube/pods.js';
 
 const { flags } = parseFlags(process.argv.slice(2));
 const shard = requireFlag(flags, 'shard');
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
       this.reset();
       const count = new Map<string, number>();
       for (const p of warmPods.list()) {
-        if (!p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
+        if (!isPodReady(p)) continue;
         const k = `${p.metadata?.namespace}/${p.metadata?.labels?.[KzeroLabels.pool]}`;
         count.set(k, (count.get(k) ?? 0) + 1);
       }

@@ -1,16 +1,16 @@
 import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { KzeroAnnotations, KzeroLabels, PoolStates } from '../../api/serving/labels.js';
 import type { JsonPatchOp } from '../../lib/kube/rest.js';
+import { isPodReady } from '../../lib/kube/pods.js';
 
 // Taking a warm pod (pure): which pod, and the patch that takes it.
 
-const podReady = (p: V1Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 /** Warm pods of `pool` that can be claimed now: Ready, with an IP, not being deleted, not already taken by us. */
 export function claimable(pods: readonly V1Pod[], pool: string, taken: ReadonlySet<string>): V1Pod[] {
   return pods.filter((p) => p.metadata?.labels?.[KzeroLabels.pool] === pool
     && p.metadata?.labels?.[KzeroLabels.poolState] === PoolStates.warm
-    && !p.metadata?.deletionTimestamp && p.status?.podIP && podReady(p) && !taken.has(p.metadata?.uid ?? ''));
+    && !p.metadata?.deletionTimestamp && p.status?.podIP && isPodReady(p) && !taken.has(p.metadata?.uid ?? ''));
 }
 
 /**

@@ -42,7 +42,7 @@ export function waitForValue<T>(what: string, check: () => Promise<T | undefined
   return waitFor(what, check, { timeoutMs, intervalMs });
 }
 
-export const isReady = (p: V1Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+export { isPodReady as isReady } from '../../lib/kube/pods.js';
 
 export async function listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]> {
   const list = await core.listNamespacedPod({ namespace, ...(labelSelector ? { labelSelector } : {}) });

@@ -12,6 +12,7 @@ import { poolSizing, poolTargetSize } from './autosize.js';
 import type { PoolDemand } from './demand.js';
 import { validatePodPool } from '../../../api/kzero/v1alpha1/podpool-validation.js';
 import { makePoolDeployment, makePoolSecret, TOKEN_KEY } from './resources.js';
+import { isPodReady } from '../../../lib/kube/pods.js';
 
 // PodPool Ready = WarmPodsReady (at least min(minReady, target) warm pods are Ready).
 const poolConditions = conditionSet('Ready', 'WarmPodsReady');
@@ -27,7 +28,6 @@ export interface PodPoolReconcilerDeps {
   token(pool: PodPool): string;
 }
 
-const podReady = (p: V1Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 /** PodPool -> its token Secret and the Deployment of its warm pods, sized from recent claims; status from its pods. */
 export class PodPoolReconciler implements KindReconciler<PodPool> {
@@ -56,7 +56,7 @@ export class PodPoolReconciler implements KindReconciler<PodPool> {
     if (dep.kind === 'notOwned') throw new PermanentError(`Deployment "${dep.name}" exists and is not owned by PodPool "${pool.metadata.name}"`, 'NotOwned');
 
     const pods = this.deps.pods.list(pool.metadata.namespace ?? '').filter((p) => p.metadata?.labels?.[KzeroLabels.pool] === pool.metadata.name && !p.metadata?.deletionTimestamp);
-    const ready = pods.filter((p) => p.metadata?.labels?.[KzeroLabels.poolState] === PoolStates.warm && podReady(p)).length;
+    const ready = pods.filter((p) => p.metadata?.labels?.[KzeroLabels.poolState] === PoolStates.warm && isPodReady(p)).length;
     status.readyReplicas = ready;
     status.targetSize = target;
     status.claimedLastMinute = this.deps.demand.times(key, t, 'claim').length;

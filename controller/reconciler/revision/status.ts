@@ -7,6 +7,7 @@ import {
   markContainerHealthy, markContainerUnhealthy, markInactive, markResourcesAvailable, markResourcesUnavailable,
 } from '../../../api/serving/v1/revision-lifecycle.js';
 import type { Revision } from '../../../api/serving/v1/types.js';
+import { isPodReady } from '../../../lib/kube/pods.js';
 
 const IMAGE_ERRORS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 
@@ -21,7 +22,7 @@ export function revisionStatusFromChildren(rev: Revision, c: ConditionManager, d
   // Pods claimed from a warm pool serve the Revision alongside its Deployment's.
   const claimed = pods.filter((p) => p.metadata?.labels?.[KzeroLabels.poolState] === PoolStates.claimed && !p.metadata?.deletionTimestamp);
   const desired = (dep.spec?.replicas ?? 0) + claimed.length;
-  const ready = (dep.status?.readyReplicas ?? 0) + claimed.filter((p) => p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')).length;
+  const ready = (dep.status?.readyReplicas ?? 0) + claimed.filter(isPodReady).length;
   status.desiredReplicas = desired;
   status.actualReplicas = ready;
 
