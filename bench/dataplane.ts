@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { ensureDebianPackages } from '../local/host/packages.js';
 import { kubectl, listPods, isReady, waitForValue } from '../e2e/support/cluster.js';
 import { viaActivator, ACTIVATOR } from '../e2e/support/activator.js';
-import { serving } from '../e2e/support/serving.js';
-import { withNamespace } from './namespace.js';
+import { waitServicesReady, withNamespace } from './namespace.js';
 import { percentile } from './stats.js';
 
 const say = (line: string): void => console.error(`bench: ${line}`);
@@ -21,13 +20,6 @@ function ksvc(ns: string, name: string, initialScale: number): string {
     apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name, namespace: ns },
     spec: { template: { metadata: { annotations: { 'autoscaling.knative.dev/initial-scale': String(initialScale) } }, spec: { containers: [{ image: 'ghcr.io/knative/helloworld-go' }] } } },
   });
-}
-
-async function waitServicesReady(ns: string, count: number): Promise<void> {
-  await waitForValue(`${count} Services Ready in ${ns}`, async () => {
-    const list = await serving.service.list(ns);
-    return list.items.length === count && list.items.every((s) => s.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ? true : undefined;
-  }, 300_000, 250);
 }
 
 /** N revisions at zero pods, each woken by one request in turn: time to the first byte of the answer. */

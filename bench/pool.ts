@@ -4,14 +4,13 @@
 //   npm run bench:pool -- drain [n]   (claims from a pool of n warm pods until drained, then the refill; default 100)
 // The same function, runtime image and code package on both paths: a Revision whose pool does not exist
 // takes the Deployment path (the runtime loads the code itself at start). Quote ratios and medians.
-import { kubectl, listPods, isReady, waitForValue } from '../e2e/support/cluster.js';
+import { kubectl, waitForValue } from '../e2e/support/cluster.js';
 import { viaActivator } from '../e2e/support/activator.js';
-import { CodeServer, helloFunction, podPool, poolService } from '../e2e/support/pool.js';
-import { serving } from '../e2e/support/serving.js';
+import { CodeServer, helloFunction, podPool, poolService, warmPods } from '../e2e/support/pool.js';
 import { readFile } from 'node:fs/promises';
 import { readDaemon } from '../local/controlplane/daemon.js';
 import { config } from '../e2e/support/cluster.js';
-import { withNamespace } from './namespace.js';
+import { waitServicesReady, withNamespace } from './namespace.js';
 import { cpuSeconds, percentile } from './stats.js';
 
 /** CPU seconds the whole machine spent busy (all cores), from /proc/stat. */
@@ -38,14 +37,10 @@ async function applyServices(ns: string, names: string[], pool: (name: string) =
     const items = names.slice(i, i + 50).map((n) => JSON.parse(poolService(ns, n, pool(n), code)) as unknown);
     await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
   }
-  await waitForValue(`${names.length} Services Ready in ${ns}`, async () => {
-    const list = await serving.service.list(ns);
-    return list.items.length >= names.length && list.items.every((s) => s.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ? true : undefined;
-  }, 600_000, 500);
+  await waitServicesReady(ns, names.length, 600_000);
 }
 
-const warmReady = async (ns: string, pool: string): Promise<number> =>
-  (await listPods(ns, `kzero.dev/pool=${pool},kzero.dev/pool-state=warm`)).filter((p) => isReady(p) && !p.metadata?.deletionTimestamp).length;
+const warmReady = async (ns: string, pool: string): Promise<number> => (await warmPods(ns, pool)).length;
 
 const summary = (ms: number[]): Record<string, number> => ({
   p50Ms: Math.round(percentile(ms, 50)), p95Ms: Math.round(percentile(ms, 95)), minMs: Math.round(Math.min(...ms)), maxMs: Math.round(Math.max(...ms)),

@@ -8,9 +8,9 @@ import { KubeRest } from '../../lib/kube/rest.js';
 import { ACTIVATOR_ADMIN_PORT } from '../../local/controlplane/kzero.js';
 import { Resources } from '../../lib/kube/resources.js';
 import { viaActivator } from '../support/activator.js';
-import { config, isReady, kc, kubectl, kubectlFails, listPods, testNamespace, waitForValue } from '../support/cluster.js';
+import { config, kc, kubectl, kubectlFails, listPods, testNamespace, waitForValue } from '../support/cluster.js';
 import { ShardAutoscaler } from '../support/controllers.js';
-import { CodeServer, helloFunction, podPool, poolService } from '../support/pool.js';
+import { CodeServer, helloFunction, podPool, poolService, warmPods } from '../support/pool.js';
 import { serving, waitForReady } from '../support/serving.js';
 
 // The prewarmed pool on the local cluster: cold starts claim warm pods, the pool refills, an empty pool
@@ -19,8 +19,6 @@ import { serving, waitForReady } from '../support/serving.js';
 const rest = await KubeRest.fromKubeConfig(kc);
 const pools = rest.resource<PodPool>(Resources.podPool);
 
-const warmPods = async (ns: string, pool: string): Promise<V1Pod[]> =>
-  (await listPods(ns, `kzero.dev/pool=${pool},kzero.dev/pool-state=warm`)).filter((p) => isReady(p) && !p.metadata?.deletionTimestamp);
 
 async function waitWarm(ns: string, pool: string, n: number): Promise<V1Pod[]> {
   return waitForValue(`${n} warm pods in pool ${pool}`, async () => {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { packTarGz } from '../../runtime/package/pack.js';
-import { config } from './cluster.js';
+import type { V1Pod } from '@kubernetes/client-node';
+import { config, isReady, listPods } from './cluster.js';
 
 // Warm pools in e2e tests and benchmarks: code packages served to pods from the host (the bridge address,
 // which every pod reaches), and the PodPool and pool-backed Service manifests.
@@ -68,4 +69,9 @@ export function poolService(ns: string, name: string, pool: string, code: { url:
       },
     },
   });
+}
+
+/** The pool's warm pods that are Ready to be claimed. */
+export async function warmPods(ns: string, pool: string): Promise<V1Pod[]> {
+  return (await listPods(ns, `kzero.dev/pool=${pool},kzero.dev/pool-state=warm`)).filter((p) => isReady(p) && !p.metadata?.deletionTimestamp);
 }
