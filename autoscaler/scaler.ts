@@ -13,6 +13,7 @@ import type { ClaimedPod, ClaimOutcome, CodeFailure } from './pool/claimer.js';
 import { planScale } from './pool/plan.js';
 import type { ScalingSpec } from './config/revision-spec.js';
 import type { StatMessage } from './server.js';
+import { isPodReady } from '../lib/kube/pods.js';
 
 /** What the scaler needs of a revision's decider (autoscaler/scaling/decider.ts). */
 export interface DeciderLike {
@@ -58,7 +59,6 @@ export interface PokeResult {
 }
 
 const keyOf = (ns: string, name: string): string => `${ns}/${name}`;
-const podReady = (p: V1Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 const isClaimed = (p: V1Pod): boolean => p.metadata?.labels?.[KzeroLabels.poolState] === PoolStates.claimed;
 /** How long a claim or a delete this process made counts before the informer shows it. */
 const PENDING_MS = 30_000;
@@ -128,7 +128,10 @@ export class Scaler {
       recent.delete(name);
       if (!p.metadata?.deletionTimestamp) seen.set(name, Date.parse(p.metadata?.annotations?.[KzeroAnnotations.claimedAt] ?? '') || 0);
     }
-    for (const [name, at] of recent) if (at > now - PENDING_MS) seen.set(name, at);
+    for (const [name, at] of recent) {
+      if (at > now - PENDING_MS) seen.set(name, at);
+      else recent.delete(name); // never seen (deleted before the informer caught up): forget it
+    }
     for (const [name, at] of this.deletedRecently) if (at <= now - PENDING_MS) this.deletedRecently.delete(name);
     return [...seen].filter(([name]) => !this.deletedRecently.has(`${ns}/${name}`)).sort((a, b) => b[1] - a[1]).map(([name]) => name);
   }
@@ -152,7 +155,7 @@ export class Scaler {
     await this.serial(key, async () => {
       const dep = this.deps.deployments.get(pa.spec.scaleTargetRef.name, ns);
       if (!dep) return;
-      const ready = this.deps.pods.list(ns).filter((p) => p.metadata?.labels?.[ServingLabels.revision] === pa.metadata.name && !p.metadata?.deletionTimestamp && podReady(p)).length;
+      const ready = this.deps.pods.list(ns).filter((p) => p.metadata?.labels?.[ServingLabels.revision] === pa.metadata.name && !p.metadata?.deletionTimestamp && isPodReady(p)).length;
       const claimed = this.claimedPods(pa);
       const current = (dep.spec?.replicas ?? 0) + claimed.length;
       const decision = this.decider(pa).scale(now, { readyPods: ready });

@@ -104,13 +104,13 @@ export class PoolClaimer {
   async claim(rev: Revision, pa: PodAutoscaler, count: number): Promise<ClaimOutcome> {
     const ns = rev.metadata.namespace ?? '';
     const poolName = rev.metadata.annotations?.[KzeroAnnotations.pool];
-    const fit = poolFit(rev, poolName ? this.deps.pools.get(poolName, ns) : undefined);
+    const pool = poolName ? this.deps.pools.get(poolName, ns) : undefined;
+    const fit = poolFit(rev, pool);
     if (!fit.ok) {
       if (fit.pool) for (let i = 0; i < count; i++) this.deps.metrics.missed(ns, fit.pool, 'unfit');
       return { pods: [], missed: count, missReason: fit.reason, specialized: Promise.resolve(undefined) };
     }
-    const pool = this.deps.pools.get(fit.pool, ns)!;
-    const token = this.deps.token(pool);
+    const token = this.deps.token(pool!); // a fit names an existing pool
     const owner: V1OwnerReference = { apiVersion: rev.apiVersion ?? 'serving.knative.dev/v1', kind: 'Revision', name: rev.metadata.name ?? '', uid: rev.metadata.uid ?? '', controller: true };
     const labels = pa.metadata.labels ?? {};
     this.prune();
