@@ -9,7 +9,9 @@
 // involved (the bench's Services carry the bench's shard labels).
 import { KzeroLabels } from '../api/serving/labels.js';
 import { findCondition } from '../api/conditions.js';
-import type { Service } from '../api/serving/v1/types.js';
+import type { Service, Status } from '../api/serving/v1/types.js';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ResourceClient } from '../lib/kube/rest.js';
 import { realClock } from '../lib/clock.js';
 import { createLogger } from '../lib/log.js';
 import { informerFor } from '../lib/kube/informer.js';
@@ -49,6 +51,49 @@ async function readyTracker(ns: string): Promise<{ readyAt: Map<string, number>;
   return { readyAt, stop: () => inf.stop() };
 }
 
+/**
+ * Records, for each object of a namespace, the sequence of its Ready condition's (status, reason) as
+ * the API server saw it: the status writes a Service costs, and which of them were intermediate.
+ */
+async function statusTrails(ns: string): Promise<{ summary: () => Record<string, Record<string, number>>; stop: () => Promise<void> }> {
+  const trails = new Map<string, string[]>();
+  const last = new Map<string, Record<string, unknown>>();
+  const watch = <T extends KubernetesObject & { status?: Status }>(kind: string, client: ResourceClient<T>) => {
+    const inf = informerFor(kc, client, { namespace: ns, clock: realClock, log });
+    const seen = (o: T): void => {
+      const key = `${kind}/${o.metadata?.name ?? ''}`;
+      // Each status the API server stored, as Ready's status:reason and the fields that changed.
+      const before = last.get(key);
+      const now = (o.status ?? {}) as Record<string, unknown>;
+      const changed = Object.keys({ ...before, ...now }).filter((k) => JSON.stringify(before?.[k]) !== JSON.stringify(now[k]));
+      if (before && changed.length === 0) return;
+      last.set(key, now);
+      const ready = findCondition(o.status, 'Ready');
+      const conds = (st: Record<string, unknown> | undefined): Array<{ type: string }> => (st?.conditions as Array<{ type: string }> | undefined) ?? [];
+      const condsChanged = conds(now).filter((c) => JSON.stringify(c) !== JSON.stringify(conds(before).find((b) => b.type === c.type))).map((c) => `${c.type}=${JSON.stringify(c)}`);
+      const step = `${ready ? `${ready.status}${ready.reason ? `:${ready.reason}` : ''}` : '-'}(${changed.filter((k) => k !== 'conditions' || !ready).join(',')}|${before ? condsChanged.join(';') : ''})`;
+      trails.set(key, [...(trails.get(key) ?? []), step]);
+    };
+    inf.on({ add: seen, update: seen });
+    return inf;
+  };
+  const infs = [watch('service', serving.service), watch('configuration', serving.configuration), watch('revision', serving.revision), watch('route', serving.route)];
+  await Promise.all(infs.map((i) => i.start()));
+  return {
+    summary: () => {
+      const out: Record<string, Record<string, number>> = {};
+      for (const [key, trail] of trails) {
+        const kind = key.split('/')[0]!;
+        const row = (out[kind] ??= {});
+        const t = trail.join(' > ');
+        row[t] = (row[t] ?? 0) + 1;
+      }
+      return out;
+    },
+    stop: async () => { await Promise.all(infs.map((i) => i.stop())); },
+  };
+}
+
 async function waitUntil(what: string, done: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
@@ -59,8 +104,15 @@ async function waitUntil(what: string, done: () => boolean, timeoutMs: number): 
 
 async function setAllowZeroInitialScale(on: boolean): Promise<void> {
   await kubectl(['patch', 'configmap', 'config-autoscaler', '-n', 'kzero-system', '--type=merge', '-p', JSON.stringify({ data: { 'allow-zero-initial-scale': String(on) } })]);
-  // The webhook must have seen it before the first Service is admitted.
-  await new Promise((r) => setTimeout(r, 2000));
+  // The webhook must have seen it before the first Service is admitted: ask it (a dry run) until it agrees.
+  const probe = service('default', 'bench-probe', 'bench-probe', 0);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const admitted = await serving.service.create(probe, { dryRun: true }).then(() => true, () => false);
+    if (admitted === on) return;
+    if (Date.now() > deadline) throw new Error(`the webhook did not pick up allow-zero-initial-scale=${on} within 30 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Creates Services at `perSecond` for `seconds`; create-to-Ready latency per Service. */
@@ -138,6 +190,7 @@ async function shards(count: number, total = 1000): Promise<void> {
   try {
     await withNamespace(`bench-shards-${count}`, async (ns) => {
       const tracker = await readyTracker(ns);
+      const trails = process.env.KZERO_BENCH_TRAILS ? await statusTrails(ns) : undefined;
       const procs = await pids();
       const cpu0 = Object.fromEntries(await Promise.all(Object.entries(procs).map(async ([k, pid]) => [k, await cpuSeconds(pid)] as const)));
       const counters0 = await apiCounters();
@@ -155,6 +208,10 @@ async function shards(count: number, total = 1000): Promise<void> {
       const elapsed = (Math.max(...tracker.readyAt.values()) - start) / 1000;
       const offsets = [...tracker.readyAt.values()].map((t) => (t - start) / 1000);
       await tracker.stop();
+      if (trails) {
+        console.log(JSON.stringify({ statusTrails: trails.summary() }));
+        await trails.stop();
+      }
       const apiPerService = perService(counters0, await apiCounters(), total);
       const cpu: Record<string, number> = {};
       for (const [k, pid] of Object.entries(procs)) cpu[k] = +((await cpuSeconds(pid)) - cpu0[k]!).toFixed(1);

@@ -118,6 +118,36 @@ describe('runtime/driver Controller', () => {
       });
     }
 
+    describe('our own status write, not yet in the cache', () => {
+      /** Stamps a condition with the reconcile's time, as ConditionManager does on a transition. */
+      const stamp: Body = (s, now) => {
+        const ready = s.status?.conditions?.find((c) => c.type === 'Ready');
+        if (ready) return;
+        s.status = { ...s.status, observedGeneration: s.metadata.generation, conditions: [{ type: 'Ready', status: 'Unknown', lastTransitionTime: now.toISOString() }] };
+      };
+
+      it('the next reconcile starts from what was written: no second write with a fresh timestamp', async () => {
+        const { c, r, ctl } = setup(stamp, service('foo', withResourceVersion('5')));
+        c.services.setListerCopy(service('foo', withResourceVersion('5'))); // the informer never catches up here
+        await ctl.process('default/foo');
+        c.clock.advance(1000);
+        await ctl.process('default/foo');
+        expect(c.services.writes()).to.have.length(1);
+        expect(r.seen.map((s) => s.resourceVersion)).to.deep.equal(['5', c.services.peek('default', 'foo')?.metadata.resourceVersion]);
+      });
+
+      it('once the cache shows a newer object, that object is what is reconciled', async () => {
+        const { c, r, ctl } = setup(stamp, service('foo', withResourceVersion('5')));
+        c.services.setListerCopy(service('foo', withResourceVersion('5')));
+        await ctl.process('default/foo');
+        c.services.setListerCopy(service('foo', withResourceVersion('99'))); // someone wiped the status since
+        c.clock.advance(1000);
+        await ctl.process('default/foo');
+        expect(r.seen.map((s) => s.resourceVersion)).to.deep.equal(['5', '99']);
+        expect(c.services.writes()).to.have.length(2);
+      });
+    });
+
     it('reconciles a copy: the cached object is not mutated, and `now` is the clock\'s', async () => {
       const { c, r, ctl } = setup((s) => {
         s.metadata.labels = { mutated: 'yes' };

@@ -45,7 +45,7 @@ export function apiserver(c: LocalClusterConfig): Component {
       `--kubelet-client-key=${pki('apiserver-kubelet-client.key')}`,
       `--kubelet-certificate-authority=${pki('ca.crt')}`,
       '--kubelet-preferred-address-types=InternalIP',
-      '--allow-privileged=true', '--profiling=false', '--enable-bootstrap-token-auth=false',
+      '--allow-privileged=true', '--profiling=true', '--enable-bootstrap-token-auth=false',
       '--event-ttl=1h', '--v=1'],
     // Memory is plentiful here and the API server's garbage collector is a large share of its CPU under
     // load: collect less often (measured with bench/control-plane.ts).
