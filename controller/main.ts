@@ -94,7 +94,8 @@ async function main(): Promise<void> {
     shards: new ConfigValue('config-shards', parseShardsConfig, log),
   };
 
-  const driver = { clock, log, events, metrics, workers };
+  // A new object's first status waits up to 5 s for its children to settle, so that it is usually the final one.
+  const driver = { clock, log, events, metrics, workers, firstStatusGraceMs: 5000 };
   const svcCtl = new Controller<Service>({ ...driver, lister: inf.service, client: clients.service, reconciler: new ServiceReconciler({
     configurations: { lister: inf.configuration, client: clients.configuration },
     routes: { lister: inf.route, client: clients.route },

@@ -148,6 +148,38 @@ describe('runtime/driver Controller', () => {
       });
     });
 
+    describe('a new object\'s first status, while it converges', () => {
+      const unknown: Body = (s) => void (s.status = { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'Unknown', reason: 'RevisionMissing' }] });
+      const ready: Body = (s) => void (s.status = { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] });
+      const failed: Body = (s) => void (s.status = { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'False', reason: 'RevisionFailed' }] });
+      const created = (ageMs: number) => (s: Service): void => void (s.metadata.creationTimestamp = new Date(Date.parse(NOW) - ageMs) as never);
+      const graced = (body: Body, obj: Service): { c: FakeCluster; ctl: Controller<Service> } => {
+        const c = new FakeCluster();
+        c.seed(obj);
+        return { c, ctl: new Controller<Service>({ ...c.controllerDeps(c.services, new Scripted(body)), firstStatusGraceMs: 5000 }) };
+      };
+      const cases: Array<{ name: string; body: Body; ageMs: number; hasStatus?: boolean; wantWrites: number; wantRequeueMs?: number }> = [
+        { name: 'Unknown, 1 s old: held, looked at again when the grace ends', body: unknown, ageMs: 1000, wantWrites: 0, wantRequeueMs: 4000 },
+        { name: 'Unknown, 6 s old: written', body: unknown, ageMs: 6000, wantWrites: 1 },
+        { name: 'Ready True at once: written', body: ready, ageMs: 0, wantWrites: 1 },
+        { name: 'Ready False at once: written (failures are never held)', body: failed, ageMs: 0, wantWrites: 1 },
+        { name: 'not a first status (an update of a converging object): written', body: unknown, ageMs: 0, hasStatus: true, wantWrites: 1 },
+      ];
+      for (const tc of cases) {
+        it(tc.name, async () => {
+          const { c, ctl } = graced(tc.body, service('foo', created(tc.ageMs), ...(tc.hasStatus ? [withObservedGeneration(0)] : [])));
+          await ctl.process('default/foo');
+          expect(c.services.writes()).to.have.length(tc.wantWrites);
+          if (tc.wantRequeueMs !== undefined) {
+            c.clock.advance(tc.wantRequeueMs - 1);
+            expect(ctl.queue.depth).to.equal(0);
+            c.clock.advance(1);
+            expect(ctl.queue.depth).to.equal(1);
+          }
+        });
+      }
+    });
+
     it('reconciles a copy: the cached object is not mutated, and `now` is the clock\'s', async () => {
       const { c, r, ctl } = setup((s) => {
         s.metadata.labels = { mutated: 'yes' };

@@ -32,6 +32,13 @@ export interface DriverDeps<T extends Reconcilable> {
   events: EventRecorder;
   metrics: ControllerMetrics;
   workers: number;
+  /**
+   * How long a new object's first status may wait while it is still converging (Ready Unknown, no
+   * error). Its children usually settle within this (a Revision at initial scale 0 in well under a
+   * second), so the first status written is the final one: Service, Configuration and Route each save
+   * a write, which is what a burst of creations (a GitOps sync) is made of. 0 writes at once.
+   */
+  firstStatusGraceMs?: number;
 }
 
 const asStored = <V>(value: V): V => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as V));
@@ -112,10 +119,14 @@ export class Controller<T extends Reconcilable> {
     } catch (err) {
       failure = err;
     }
+    let holdMs = 0;
     try {
       // Status is written even when reconcile failed: it says why.
       // Compare as stored: a field set to undefined is the same as a missing one.
-      if (!isDeepStrictEqual(current.status, asStored(draft.status))) await this.writeStatus(key, current, draft);
+      if (!isDeepStrictEqual(current.status, asStored(draft.status))) {
+        holdMs = failure === undefined ? this.firstStatusHold(current, draft, started) : 0;
+        if (holdMs === 0) await this.writeStatus(key, current, draft);
+      }
     } catch (err) {
       failure ??= err;
     }
@@ -124,7 +135,8 @@ export class Controller<T extends Reconcilable> {
     if (failure === undefined) {
       this.deps.metrics.reconciles.inc({ kind: this.kind, result: 'success' });
       this.queue.forget(key);
-      if (result?.requeueAfterMs) this.queue.addAfter(key, result.requeueAfterMs);
+      const after = Math.min(result?.requeueAfterMs || Infinity, holdMs || Infinity);
+      if (after !== Infinity) this.queue.addAfter(key, after);
       return;
     }
     if (isConflict(failure)) {
@@ -155,6 +167,16 @@ export class Controller<T extends Reconcilable> {
     } catch (err) {
       if (!isNotFound(err)) throw err; // deleted meanwhile: nothing to report on
     }
+  }
+
+  /** How long to hold back `draft`'s status: only a first status, still converging, within the grace. */
+  private firstStatusHold(current: T, draft: T, now: number): number {
+    const grace = this.deps.firstStatusGraceMs ?? 0;
+    if (grace <= 0 || current.status !== undefined) return 0;
+    if (draft.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'Unknown') return 0;
+    const created = Date.parse(String(current.metadata?.creationTimestamp ?? ''));
+    if (Number.isNaN(created)) return 0;
+    return Math.max(0, created + grace - now);
   }
 
   /** The cached object, or our own later write of it while the cache has not caught up. */

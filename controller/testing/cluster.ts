@@ -4,7 +4,7 @@ import type { PodAutoscaler, PodPool } from '../../api/kzero/v1alpha1/types.js';
 import type { Configuration, Revision, Route, Service } from '../../api/serving/v1/types.js';
 import { Resources } from '../../lib/kube/resources.js';
 import { createLogger, type Logger } from '../../lib/log.js';
-import { Controller, type KindReconciler, type Reconcilable } from '../runtime/driver.js';
+import { Controller, type DriverDeps, type KindReconciler, type Reconcilable } from '../runtime/driver.js';
 import { controllerMetrics } from '../runtime/metrics.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeResourceClient, type Action } from './fake-client.js';
@@ -58,9 +58,14 @@ export class FakeCluster {
 
   /** A driver for `kind` over this cluster, as main.ts wires one (one worker, not started). */
   controller<T extends Reconcilable>(client: FakeResourceClient<T>, reconciler: KindReconciler<T>): Controller<T> {
-    return new Controller<T>({
+    return new Controller<T>(this.controllerDeps(client, reconciler));
+  }
+
+  /** What `controller` wires, for a test that changes some of it. */
+  controllerDeps<T extends Reconcilable>(client: FakeResourceClient<T>, reconciler: KindReconciler<T>): DriverDeps<T> {
+    return {
       reconciler, lister: client.lister, client: client.asClient(), clock: this.clock, log: silentLogger(), events: this.events,
       metrics: controllerMetrics(new Registry()), workers: 1,
-    });
+    };
   }
 }
