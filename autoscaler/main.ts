@@ -18,7 +18,7 @@ import { KubeRest } from '../lib/kube/rest.js';
 import { ConfigValue, SYSTEM_NAMESPACE } from '../controller/config/store.js';
 import { parseAutoscalerConfig, revisionScalingSpec } from './config/config.js';
 import { parsePoolConfig } from './config/pool.js';
-import { httpPrefetch, httpSpecialize, PoolClaimer } from './pool/claimer.js';
+import { httpSpecialize, PoolClaimer } from './pool/claimer.js';
 import { Decider, pokeFromZero } from './scaling/decider.js';
 import { Scaler } from './scaler.js';
 import { autoscalerServer } from './server.js';
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     },
   });
   const claimer = new PoolClaimer({
-    clock, log, pools: podPools, warmPods, podClient, specialize: httpSpecialize, prefetch: httpPrefetch, random: Math.random,
+    clock, log, pools: podPools, warmPods, podClient, specialize: httpSpecialize, random: Math.random,
     token: (pool) => poolToken(token, pool.metadata.namespace ?? '', pool.metadata.name ?? '', pool.metadata.uid ?? ''),
     metrics: {
       claimed: (ns, pool, seconds) => {

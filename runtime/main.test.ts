@@ -17,10 +17,10 @@ const packages = {
   'nohandler.tgz': packTarGz({ 'index.js': 'module.exports = { answer: 42 };' }),
 };
 
-function specialize(admin: string, body: unknown, token: string | null = TOKEN): Promise<Response> {
+function specialize(admin: string, body: unknown, token: string | null = TOKEN, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${admin}/specialize`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+    headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -131,6 +131,18 @@ describe('runtime process', function () {
     const { admin, serving } = await runtimeUrls(warm());
     expect((await specialize(admin, body('esm.tgz', 'ns/esm-00001', { GREETING: 'hi', PORT: '1' }))).status).to.equal(200);
     expect(await (await fetch(serving)).text()).to.equal('esm hi');
+  });
+
+  it('warm mode: a reservation (Prefer: respond-async) answers 202 at once and loads in the background; another revision gets 409', async () => {
+    const rt = warm();
+    const { admin, serving } = await runtimeUrls(rt);
+    const reserve = { prefer: 'respond-async' };
+    const res = await specialize(admin, body('hello.tgz'), TOKEN, reserve);
+    expect([res.status, await res.json()]).to.deep.equal([202, { revision: 'default/hello-00001' }]);
+    const other = await specialize(admin, body('esm.tgz', 'default/other-00001'), TOKEN, reserve);
+    expect(other.status).to.equal(409);
+    expect(((await (await fetch(`${serving}/x`)).json()) as { revision: string }).revision).to.equal('hello-00001');
+    expect((await specialize(admin, body('hello.tgz'))).status).to.equal(200);
   });
 
   it('warm mode: a held request times out with 503 "not specialized"', async () => {

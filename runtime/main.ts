@@ -61,7 +61,7 @@ function listen(server: Server, port: number, what: string): Promise<number> {
 
 // A warm pod is Ready (claimable) only once its first-use compilation is done: a claim must not pay for it.
 let warmedUp = mode.kind !== 'warm';
-const admin = createServer(adminHandler({ specializer, source, token: mode.kind === 'warm' ? mode.token : undefined, log, warmedUp: () => warmedUp }));
+const admin = createServer(adminHandler({ specializer, token: mode.kind === 'warm' ? mode.token : undefined, log, warmedUp: () => warmedUp }));
 const serving = createServer(servingHandler({ specializer, holdMs: config.holdMs, log }));
 
 async function start(): Promise<void> {

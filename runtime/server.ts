@@ -9,9 +9,9 @@
 //                     200 {revision, fetchMs, extractMs, loadMs, totalMs} once the app is ready to serve;
 //                     409 when this process already specialized (or is specializing) for another revision or
 //                     failed; 422 bad package; 502 fetch failure. Errors are JSON {error}.
-//   POST /prefetch    warm mode only, same token. Body {code: {url, sha256}}: 202 at once, and the package is
-//                     fetched in the background for the /specialize that follows (the claimer sends it while
-//                     its claim patch is in flight).
+//                     With `Prefer: respond-async` (the claimer's reservation): 202 {revision} at once when
+//                     this process takes (or already has) the revision and loads it in the background; 409 as
+//                     above. The process takes one revision in its life: this is what makes a claim exclusive.
 // Serving port: the app's handler once specialized; before that requests are held up to KZERO_HOLD_SECONDS
 //   (then 503 "not specialized"); after a failure 503 with the reason.
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -20,14 +20,11 @@ import { messageOf } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { invoke } from './app.js';
 import { RuntimeError } from './errors.js';
-import { MAX_BODY_BYTES, parseCode, parseSpecializeRequest } from './request.js';
-import type { PackageSource } from './package/source.js';
+import { MAX_BODY_BYTES, parseSpecializeRequest } from './request.js';
 import type { Settled, Specializer, State } from './specialize.js';
 
 export interface AdminDeps {
   readonly specializer: Specializer;
-  /** Where /prefetch starts fetching a package that a /specialize is about to ask for. */
-  readonly source: Pick<PackageSource, 'prefetch'>;
   /** The bearer token in warm mode; undefined in fallback mode, where /specialize does not exist. */
   readonly token: string | undefined;
   readonly log: Logger;
@@ -35,7 +32,7 @@ export interface AdminDeps {
   readonly warmedUp?: () => boolean;
 }
 
-export function adminHandler({ specializer, source, token, log, warmedUp = () => true }: AdminDeps): RequestListener {
+export function adminHandler({ specializer, token, log, warmedUp = () => true }: AdminDeps): RequestListener {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/livez') return void text(res, 200, 'ok\n');
@@ -44,7 +41,7 @@ export function adminHandler({ specializer, source, token, log, warmedUp = () =>
       if (s.phase === 'failed') return void text(res, 503, `${s.reason}\n`);
       return void (s.phase === 'waiting' && !warmedUp() ? text(res, 503, 'warming up\n') : text(res, 200, 'ok\n'));
     }
-    if ((path !== '/specialize' && path !== '/prefetch') || token === undefined) return void json(res, 404, { error: 'not found' });
+    if (path !== '/specialize' || token === undefined) return void json(res, 404, { error: 'not found' });
     if (req.method !== 'POST') return void json(res, 405, { error: 'method not allowed: use POST' }, { allow: 'POST' });
     if (!authorized(req.headers.authorization, token)) {
       return void json(res, 401, { error: 'missing or wrong bearer token' }, { 'www-authenticate': 'Bearer' });
@@ -57,12 +54,8 @@ export function adminHandler({ specializer, source, token, log, warmedUp = () =>
         } catch (err) {
           throw new RuntimeError('BAD_REQUEST', `body is not valid JSON: ${messageOf(err)}`);
         }
-        if (path === '/specialize') return specializer.specialize(parseSpecializeRequest(body));
-        // The claimer asks for the package while it claims this pod (a prefetch changes nothing else: a
-        // claimer that loses the race for the pod has only warmed a cache).
-        const code = parseCode((body as { code?: unknown } | null)?.code, 'code.');
-        if (specializer.state.phase === 'waiting') source.prefetch(code.url, code.sha256);
-        return { status: 202, body: { prefetching: code.url.split('?')[0] } };
+        const parsed = parseSpecializeRequest(body);
+        return /\brespond-async\b/i.test(String(req.headers.prefer ?? '')) ? specializer.start(parsed) : specializer.specialize(parsed);
       })
       .then(
         (outcome) => json(res, outcome.status, outcome.body),

@@ -46,6 +46,30 @@ describe('Specializer', () => {
     expect((await s.specialize(req('ns/a'))).status).to.equal(409);
   });
 
+  it('start (a reservation) takes the revision at once: 202, again 202 for it, 409 for another; the load runs on', async () => {
+    const l = manualLoader();
+    const s = new Specializer(l.load, log);
+    expect(s.start(req('ns/a'))).to.deep.equal({ status: 202, body: { revision: 'ns/a' } });
+    expect(s.state.phase).to.equal('specializing');
+    expect(s.start(req('ns/a'))).to.deep.equal({ status: 202, body: { revision: 'ns/a' } });
+    expect(s.start(req('ns/b'))).to.deep.include({ status: 409 });
+    const outcome = s.specialize(req('ns/a')); // the claimer then waits for the outcome
+    l.finish(loaded);
+    expect((await outcome).status).to.equal(200);
+    expect(l.calls).to.equal(1);
+    expect(s.start(req('ns/a')).status).to.equal(202);
+  });
+
+  it('start after a failure answers the failure for the revision, 409 for another', async () => {
+    const l = manualLoader();
+    const s = new Specializer(l.load, log);
+    s.start(req('ns/a'));
+    l.finish(new PackageError('bad'));
+    await s.whenSettled(1000);
+    expect(s.start(req('ns/a'))).to.deep.equal({ status: 422, body: { error: 'bad' } });
+    expect(s.start(req('ns/b')).status).to.equal(409);
+  });
+
   it('whenSettled gives up at its deadline or on abort', async () => {
     const s = new Specializer(manualLoader().load, log);
     expect(await s.whenSettled(10)).to.equal(undefined);

@@ -57,6 +57,21 @@ export class Specializer {
     }
   }
 
+  /**
+   * Takes `req`'s revision and starts loading it without waiting (the claimer's reservation): 202 once this
+   * process is the revision's (now, or already), 409 when it is another's, the failure when it failed.
+   */
+  start(req: SpecializeRequest): Outcome {
+    const s = this.current;
+    if (s.phase === 'waiting') {
+      void this.specialize(req); // sets 'specializing' before its first await; its outcome is kept in the state
+      return { status: 202, body: { revision: req.revision } };
+    }
+    if (s.revision !== req.revision) return { status: 409, body: { error: conflict(s, req.revision) } };
+    if (s.phase === 'failed') return { status: s.status, body: { error: s.reason } };
+    return { status: 202, body: { revision: s.revision } };
+  }
+
   /** The settled state, waiting for it up to `timeoutMs`; undefined when the time runs out or `abort` fires. */
   whenSettled(timeoutMs: number, abort?: AbortSignal): Promise<Settled | undefined> {
     return new Promise((resolve) => {

@@ -22,16 +22,21 @@ export function pickWarmPod(candidates: readonly V1Pod[], random: () => number):
   return candidates[Math.min(candidates.length - 1, Math.floor(random() * candidates.length))];
 }
 
+/** `key` as one segment of a JSON pointer (RFC 6901): `kzero.dev/pool-state` -> `kzero.dev~1pool-state`. */
+const pointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
 /**
- * The JSON patch that claims `pod` for a Revision: only if the pod is unchanged since we read it (the test
- * on resourceVersion: of two claimers, the second gets 422 and tries another pod). The pod leaves its pool
+ * The JSON patch that claims `pod` for a Revision, whose runtime has already taken the Revision: only while
+ * the pod is still labelled warm (the test op: of two replicas claiming it for the same Revision, the second
+ * gets 422; a status change of the pod meanwhile does not get in the way, as a resourceVersion test would).
+ * The pod leaves its pool
  * (state `claimed`, so the pool's ReplicaSet no longer selects it and starts a replacement), takes the
  * Revision's labels and a controller reference to the Revision (so no ReplicaSet adopts it and deleting the
  * Revision deletes it), and records when it was claimed.
  */
 export function claimPatch(pod: V1Pod, pool: string, revisionLabels: Record<string, string>, owner: V1OwnerReference, now: number): JsonPatchOp[] {
   return [
-    { op: 'test', path: '/metadata/resourceVersion', value: pod.metadata?.resourceVersion ?? '' },
+    { op: 'test', path: `/metadata/labels/${pointer(KzeroLabels.poolState)}`, value: PoolStates.warm },
     { op: 'add', path: '/metadata/labels', value: { ...revisionLabels, [KzeroLabels.pool]: pool, [KzeroLabels.poolState]: PoolStates.claimed } },
     { op: 'add', path: '/metadata/ownerReferences', value: [owner] },
     { op: 'add', path: '/metadata/annotations', value: { ...pod.metadata?.annotations, [KzeroAnnotations.claimedAt]: new Date(now).toISOString() } },

@@ -24,15 +24,18 @@ const ready: Opt<V1Pod> = (p) => void ((p.status ??= {}).conditions = [{ type: '
 /** A Ready warm pod of pool `node` with IP 10.0.0.<n>. */
 const warmPod = (name: string, n: number, ...opts: Array<Opt<V1Pod>>): V1Pod => pod(name, withNamespace(NS),
   withLabels({ 'kzero.dev/pool': 'node', 'kzero.dev/pool-state': 'warm', 'pod-template-hash': 'abc' }), ready, (p) => void (p.status!.podIP = `10.0.0.${n}`), ...opts);
-const lostRace = (name: string): KubeApiError => new KubeApiError(422, 'Invalid', `pods "${name}" is invalid: testing value /metadata/resourceVersion failed`);
 
 describe('autoscaler/pool PoolClaimer', () => {
   let clock: FakeClock;
   let pods: FakeResourceClient<V1Pod>;
   let pools: FakeResourceClient<PodPool>;
-  let specialized: Array<{ ip: string; token: string; body: SpecializeRequest }>;
-  /** What /specialize answers, by IP (200 unless set); a function may wait or throw. */
+  let specialized: Array<{ ip: string; token: string; body: SpecializeRequest; reserve: boolean }>;
+  /** What /specialize answers when it waits for the code, by IP (200 unless set); a function may wait or throw. */
   let answers: Map<string, () => Promise<{ status: number; error?: string }>>;
+  /** What a reservation answers, by IP, instead of the runtime's one-shot rule (202, or 409 for another revision). */
+  let reservations: Map<string, () => Promise<{ status: number; error?: string }>>;
+  /** Which revision each pod's runtime took. */
+  let took: Map<string, string>;
   let metrics: { claimed: Array<[string, string, number]>; missed: Array<[string, string, string]> };
   let claimer: PoolClaimer;
 
@@ -43,6 +46,8 @@ describe('autoscaler/pool PoolClaimer', () => {
     pools.seed(podPool('node', withNamespace(NS)));
     specialized = [];
     answers = new Map();
+    reservations = new Map();
+    took = new Map();
     metrics = { claimed: [], missed: [] };
     claimer = new PoolClaimer({
       clock,
@@ -52,8 +57,15 @@ describe('autoscaler/pool PoolClaimer', () => {
       warmPods: { list: (ns) => pods.lister.list(ns).filter((p) => p.metadata?.labels?.['kzero.dev/pool-state'] === 'warm') },
       podClient: pods.asClient(),
       token: (p) => `token-${p.metadata.name}`,
-      specialize: async (ip, token, body) => {
-        specialized.push({ ip, token, body });
+      specialize: async (ip, token, body, opts = {}) => {
+        specialized.push({ ip, token, body, reserve: opts.reserve === true });
+        if (opts.reserve) {
+          const scripted = reservations.get(ip);
+          if (scripted) return scripted();
+          if ((took.get(ip) ?? body.revision) !== body.revision) return { status: 409, error: `already specializing for ${took.get(ip)}` };
+          took.set(ip, body.revision);
+          return { status: 202 };
+        }
         const answer = answers.get(ip);
         if (answer) return answer();
         clock.advance(250);
@@ -80,66 +92,75 @@ describe('autoscaler/pool PoolClaimer', () => {
     expect(w1.metadata?.annotations).to.deep.equal({ 'kzero.dev/claimed-at': new Date(T0).toISOString() });
     expect(pods.actions.find((a) => a.name === 'w1' && a.verb === 'patch')?.patchType).to.equal('json');
     expect(pods.peek(NS, 'w3')?.metadata?.labels?.['kzero.dev/pool-state']).to.equal('warm');
-    expect(specialized.map((s) => [s.ip, s.token]).sort()).to.deep.equal([['10.0.0.1', 'token-node'], ['10.0.0.2', 'token-node']]);
+    // Each pod: reserved on its runtime first, then asked for the outcome of loading the code.
+    expect(specialized.map((s) => [s.ip, s.token, s.reserve])).to.deep.equal([['10.0.0.1', 'token-node', true], ['10.0.0.2', 'token-node', true], ['10.0.0.1', 'token-node', false], ['10.0.0.2', 'token-node', false]]);
     expect(specialized[0]!.body).to.deep.equal({ revision: 'team/hello-00001', code: { url: URL, sha256: SHA }, env: { PORT: '8080', K_REVISION: 'hello-00001', K_CONFIGURATION: '', K_SERVICE: 'hello' } });
     // Both claims started at T0; each /specialize took 250 ms of the clock, one after the other.
     expect(metrics).to.deep.equal({ claimed: [[NS, 'node', 0.5], [NS, 'node', 0.5]], missed: [] });
   });
 
-  it('a pod lost to another claimer (422 on the patch\'s test op) is skipped for another, never returned twice', async () => {
-    // Another claimer took w1: the API server has it claimed (newer resourceVersion), our informer still shows it warm.
+  it('a pod whose runtime took another Revision (409) is skipped for another, never returned twice', async () => {
     pods.seed(warmPod('w1', 1), warmPod('w2', 2), warmPod('w3', 3));
-    pods.setListerCopy(pods.peek(NS, 'w1')!);
-    pods.seed(warmPod('w1', 1, withResourceVersion('99'), withLabels({ 'kzero.dev/pool-state': 'claimed' })));
+    took.set('10.0.0.1', 'team/other-00001'); // another claimer got there first; our informer still shows it warm
     const out = await claimer.claim(rev(), pa, 2);
     expect([claimedNames(out), out.missed]).to.deep.equal([['w2', 'w3'], 0]);
-    expect(patched()).to.deep.equal([['w1', 'Invalid'], ['w2', undefined], ['w3', undefined]]);
-    expect(specialized.map((s) => s.ip).sort()).to.deep.equal(['10.0.0.2', '10.0.0.3']);
+    expect(patched()).to.deep.equal([['w2', undefined], ['w3', undefined]]);
     // The next claim does not try w1 again either (the informer still shows it warm).
     const again = await claimer.claim(rev(), pa, 1);
-    expect([claimedNames(again), again.missReason, patched().length]).to.deep.equal([[], 'no warm pod', 3]);
+    expect([claimedNames(again), again.missReason, specialized.filter((x) => x.ip === '10.0.0.1').length]).to.deep.equal([[], 'no warm pod', 1]);
   });
 
-  it('a 422 from the API server (failOn) on one pod: the claim goes to the next', async () => {
-    pods.seed(warmPod('w1', 1), warmPod('w2', 2));
-    pods.failOn('patch', lostRace('w1'), { name: 'w1' });
-    const out = await claimer.claim(rev(), pa, 1);
-    expect([claimedNames(out), out.missed, patched()]).to.deep.equal([['w2'], 0, [['w1', 'Invalid'], ['w2', undefined]]]);
-  });
-
-  it('asks the runtime to prefetch the code before the claim patch (while it is in flight)', async () => {
+  it('answers with the pod once its runtime took the Revision: the claim patch and the code follow', async () => {
     pods.seed(warmPod('w1', 1));
-    const order: string[] = [];
-    pods.prependReactor((a) => void (a.verb === 'patch' && order.push(`patch ${a.name}`)));
-    const prefetching = new PoolClaimer({
-      clock, log: silentLogger(), pools: pools.lister, podClient: pods.asClient(), token: () => 'tok', random: () => 0,
+    let land!: () => void;
+    const landed = new Promise<void>((r) => (land = r));
+    const slowPatch = { ...pods.asClient(), patch: async (...args: Parameters<typeof pods.patch>) => { await landed; return pods.patch(...args); }, delete: pods.delete.bind(pods) };
+    const early = new PoolClaimer({
+      clock, log: silentLogger(), pools: pools.lister, podClient: slowPatch as unknown as ReturnType<typeof pods.asClient>, token: () => 'tok', random: () => 0,
       warmPods: { list: (ns) => pods.lister.list(ns).filter((p) => p.metadata?.labels?.['kzero.dev/pool-state'] === 'warm') },
-      specialize: async () => ({ status: 200 }),
-      prefetch: (ip, token, code) => void order.push(`prefetch ${ip} ${token} ${code.url} ${code.sha256}`),
+      specialize: async (ip, _t, _b, opts = {}) => (specialized.push({ ip, token: 'tok', body: _b, reserve: opts.reserve === true }), { status: opts.reserve ? 202 : 200 }),
       metrics: { claimed: () => undefined, missed: () => undefined },
     });
-    expect(claimedNames(await prefetching.claim(rev(), pa, 1))).to.deep.equal(['w1']);
-    expect(order).to.deep.equal([`prefetch 10.0.0.1 tok ${URL} ${SHA}`, 'patch w1']);
+    const out = await early.claim(rev(), pa, 1);
+    expect([claimedNames(out), patched(), specialized.map((x) => x.reserve)]).to.deep.equal([['w1'], [], [true]]);
+    land();
+    expect(await out.specialized).to.equal(undefined);
+    expect([patched(), specialized.map((x) => x.reserve), pods.peek(NS, 'w1')?.metadata?.labels?.['kzero.dev/pool-state']]).to.deep.equal([[['w1', undefined]], [true, false], 'claimed']);
   });
 
-  it('a pod that lost a race is tried again after 5 s if it is still warm (the 422 may have been a harmless change)', async () => {
+  it('a pod another replica already labelled claimed (422 on the patch\'s test op) still serves the Revision: its runtime took ours', async () => {
     pods.seed(warmPod('w1', 1));
-    pods.failOn('patch', lostRace('w1'), { name: 'w1' });
+    pods.failOn('patch', new KubeApiError(422, 'Invalid', 'testing value /metadata/labels/kzero.dev~1pool-state failed'), { name: 'w1' });
+    const out = await claimer.claim(rev(), pa, 1);
+    expect({ pods: claimedNames(out), failure: await out.specialized, deleted: pods.actions.filter((a) => a.verb === 'delete').length, claimed: metrics.claimed.length }).to.deep.equal({ pods: ['w1'], failure: undefined, deleted: 0, claimed: 1 });
+  });
+
+  it('a pod that lost a race is tried again after 5 s if it is still warm', async () => {
+    pods.seed(warmPod('w1', 1));
+    reservations.set('10.0.0.1', async () => ({ status: 409, error: 'already specializing for team/other-00001' }));
     const first = await claimer.claim(rev(), pa, 1);
     expect([claimedNames(first), first.missReason]).to.deep.equal([[], 'lost the race for a warm pod']);
     expect(metrics.missed).to.deep.equal([[NS, 'node', 'empty']]);
+    reservations.clear();
     clock.advance(1000);
     expect(claimedNames(await claimer.claim(rev(), pa, 1)), 'still skipped at 1 s').to.deep.equal([]);
     clock.advance(5000);
     expect(claimedNames(await claimer.claim(rev(), pa, 1)), 'tried again at 6 s').to.deep.equal(['w1']);
   });
 
-  it('a 404 (the pod is gone) or a 409 also moves on to another pod', async () => {
+  it('a runtime that does not answer the reservation, or refuses the token: the next pod is tried', async () => {
     pods.seed(warmPod('w1', 1), warmPod('w2', 2), warmPod('w3', 3));
-    pods.failOn('patch', new KubeApiError(404, 'NotFound', 'pods "w1" not found'), { name: 'w1' });
-    pods.failOn('patch', new KubeApiError(409, 'Conflict', 'conflict'), { name: 'w2' });
+    reservations.set('10.0.0.1', async () => { throw new Error('connect ECONNREFUSED'); });
+    reservations.set('10.0.0.2', async () => ({ status: 401, error: 'missing or wrong bearer token' }));
     const out = await claimer.claim(rev(), pa, 1);
-    expect([claimedNames(out), patched()]).to.deep.equal([['w3'], [['w1', 'NotFound'], ['w2', 'Conflict'], ['w3', undefined]]]);
+    expect([claimedNames(out), patched()]).to.deep.equal([['w3'], [['w3', undefined]]]);
+  });
+
+  it('all attempts refused: a miss "claim failed" naming the last answer, metrics missed "error"', async () => {
+    pods.seed(warmPod('w1', 1));
+    reservations.set('10.0.0.1', async () => ({ status: 401, error: 'missing or wrong bearer token' }));
+    const out = await claimer.claim(rev(), pa, 1);
+    expect([out.pods, out.missed, out.missReason, metrics.missed]).to.deep.equal([[], 1, 'claim failed: pod w1 answered 401: missing or wrong bearer token', [[NS, 'node', 'error']]]);
   });
 
   it('when warm pods run out, the rest are misses: reason "no warm pod", metrics missed "empty"', async () => {
@@ -189,12 +210,14 @@ describe('autoscaler/pool PoolClaimer', () => {
     expect({ pods: claimedNames(again), failure: await again.specialized, metrics: metrics.missed }).to.deep.equal({ pods: ['w2'], failure: undefined, metrics: [[NS, 'node', 'error'], [NS, 'node', 'error']] });
   });
 
-  it('a patch failing otherwise (500) is a miss "claim failed", metrics missed "error"', async () => {
-    pods.seed(warmPod('w1', 1), warmPod('w2', 2));
-    pods.failOn('patch', new KubeApiError(500, 'InternalError', 'etcd is down'));
-    const out = await claimer.claim(rev(), pa, 1);
-    expect([out.pods, out.missed, out.missReason, metrics.missed]).to.deep.equal([[], 1, 'claim failed: etcd is down', [[NS, 'node', 'error']]]);
-  });
+  for (const err of [new KubeApiError(500, 'InternalError', 'etcd is down'), new KubeApiError(404, 'NotFound', 'pods "w1" not found')]) {
+    it(`the claim patch failing (${err.code}) after the runtime took the pod: the pod is deleted, not left labelled warm; metrics missed "error"`, async () => {
+      pods.seed(warmPod('w1', 1), warmPod('w2', 2));
+      pods.failOn('patch', err);
+      const out = await claimer.claim(rev(), pa, 1);
+      expect({ pods: claimedNames(out), failure: await out.specialized, deleted: pods.actions.filter((a) => a.verb === 'delete').map((a) => a.name), missed: metrics.missed }).to.deep.equal({ pods: ['w1'], failure: undefined, deleted: ['w1'], missed: [[NS, 'node', 'error']] });
+    });
+  }
 
   const unfit: Array<{ name: string; rev: Revision; reason: string; metrics: Array<[string, string, string]> }> = [
     { name: 'an image other than the pool\'s', rev: rev(withImage('other:1')), reason: 'image other:1 is not the pool\'s kzero/runtime:1', metrics: [[NS, 'node', 'unfit'], [NS, 'node', 'unfit']] },

@@ -4,6 +4,7 @@ import type { PodAutoscaler, PodPool } from '../../api/kzero/v1alpha1/types.js';
 import { KzeroAnnotations } from '../../api/serving/labels.js';
 import type { Revision } from '../../api/serving/v1/types.js';
 import type { Clock } from '../../lib/clock.js';
+import { messageOf } from '../../lib/errors.js';
 import { statusCodeOf } from '../../lib/kube/client.js';
 import type { ResourceClient } from '../../lib/kube/rest.js';
 import type { Logger } from '../../lib/log.js';
@@ -33,11 +34,12 @@ export interface ClaimOutcome {
   specialized: Promise<CodeFailure | undefined>;
 }
 
-/** What /specialize answered: 200 (loaded), 422 (bad package), 502 (fetch failed), others. */
-export type Specialize = (ip: string, token: string, body: SpecializeRequest) => Promise<{ status: number; error?: string }>;
-
-/** Asks the runtime to start fetching the code (POST /prefetch): fire and forget, it only saves time. */
-export type Prefetch = (ip: string, token: string, code: SpecializeRequest['code']) => void;
+/**
+ * The runtime's POST /specialize. With `reserve`, it answers at once: 202 when the pod took this Revision
+ * (it is loading the code), 409 when it is another Revision's. Without, it answers when loading ends (200,
+ * 422 bad package, 502 fetch failed), sharing the outcome of a load already running for the same Revision.
+ */
+export type Specialize = (ip: string, token: string, body: SpecializeRequest, opts?: { reserve?: boolean }) => Promise<{ status: number; error?: string }>;
 
 export interface ClaimMetrics {
   claimed(namespace: string, pool: string, seconds: number): void;
@@ -53,7 +55,6 @@ export interface PoolClaimerDeps {
   podClient: ResourceClient<V1Pod>;
   token(pool: PodPool): string;
   specialize: Specialize;
-  prefetch?: Prefetch;
   random(): number;
   metrics: ClaimMetrics;
 }
@@ -61,23 +62,16 @@ export interface PoolClaimerDeps {
 const ATTEMPTS_PER_POD = 3;
 const TAKEN_MS = 5_000;
 
-/** The runtime's /specialize over HTTP (runtime/), bounded by a timeout: a hung pod is a failed claim. */
-export const httpPrefetch: Prefetch = (ip, token, code) => {
-  request(`http://${ip}:${RUNTIME_ADMIN_PORT}/prefetch`, {
-    method: 'POST', body: JSON.stringify({ code }),
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    headersTimeout: 5_000, bodyTimeout: 5_000,
-  }).then((res) => res.body.dump(), () => undefined).catch(() => undefined);
-};
-
-export const httpSpecialize: Specialize = async (ip, token, body) => {
+/** The runtime's /specialize over HTTP (runtime/server.ts), bounded by a timeout: a hung pod is a failed claim. */
+export const httpSpecialize: Specialize = async (ip, token, body, opts = {}) => {
+  const timeout = opts.reserve ? 5_000 : 60_000;
   const res = await request(`http://${ip}:${RUNTIME_ADMIN_PORT}/specialize`, {
     method: 'POST', body: JSON.stringify(body),
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    headersTimeout: 60_000, bodyTimeout: 60_000,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(opts.reserve ? { prefer: 'respond-async' } : {}) },
+    headersTimeout: timeout, bodyTimeout: timeout,
   });
   const text = await res.body.text();
-  if (res.statusCode === 200) return { status: 200 };
+  if (res.statusCode === 200 || res.statusCode === 202) return { status: res.statusCode };
   let error = text.trim();
   try {
     error = (JSON.parse(text) as { error?: string }).error ?? error;
@@ -89,7 +83,8 @@ export const httpSpecialize: Specialize = async (ip, token, body) => {
 
 /**
  * Claims warm pods for Revisions (see claim.ts) and loads their code. Two claimers never share a pod: the
- * claim patch is conditional on the pod's resourceVersion, and a claimer that loses tries another pod.
+ * pod's runtime takes one Revision only (the first /specialize; later ones for another Revision get 409),
+ * and the claim patch that follows is conditional on the pod still being labelled warm.
  */
 export class PoolClaimer {
   /**
@@ -134,9 +129,10 @@ export class PoolClaimer {
   }
 
   /**
-   * Takes one warm pod and starts loading the code into it. Answers once the pod is taken: its runtime holds
-   * the requests sent to it until the code is loaded (or answers them 503 with the reason), so the caller
-   * can route to it while it specializes, one round trip sooner.
+   * Takes one warm pod: its runtime is asked first, and once it has taken the Revision (a round trip on the
+   * node, not through the API server) the pod is answered. The claim patch and the wait for the code follow
+   * in the background: the runtime holds the requests sent to it until the code is loaded (or answers them
+   * 503 with the reason), so the activator can route to it at once.
    */
   private async claimOne(rev: Revision, pool: string, body: SpecializeRequest, labels: Record<string, string>, owner: V1OwnerReference, token: string): Promise<{ pod: ClaimedPod; specialized: Promise<CodeFailure | undefined> } | { miss: string }> {
     const ns = rev.metadata.namespace ?? '';
@@ -147,52 +143,63 @@ export class PoolClaimer {
       if (!pod) return { miss: lastMiss ?? 'no warm pod' };
       const uid = pod.metadata?.uid ?? '';
       const name = pod.metadata?.name ?? '';
+      const ip = pod.status!.podIP!;
       const started = this.deps.clock.now();
       this.taken.set(uid, started);
-      // The runtime fetches the code while the claim patch is in flight (if we lose the pod, no harm done).
-      this.deps.prefetch?.(pod.status!.podIP!, token, body.code);
-      try {
-        await this.deps.podClient.patch(ns, name, claimPatch(pod, pool, labels, owner, started), 'json');
-      } catch (err) {
-        const code = statusCodeOf(err);
-        // 422: the test on resourceVersion failed (another claimer, or the pod changed); 404: it is gone.
-        if (code === 422 || code === 409 || code === 404) {
-          lastMiss = 'lost the race for a warm pod';
-          continue;
-        }
-        this.deps.log.warn('autoscaler: claim failed', { revision: revKey, pod: `${ns}/${name}`, error: err });
-        return { miss: `claim failed: ${(err as Error).message}` };
+      const answer = await this.deps.specialize(ip, token, body, { reserve: true }).catch((err: unknown) => ({ status: 0, error: messageOf(err) }));
+      if (answer.status === 409) {
+        lastMiss = 'lost the race for a warm pod';
+        continue;
       }
-      const ip = pod.status!.podIP!;
-      const patched = this.deps.clock.now();
-      return { pod: { name, ip }, specialized: this.specialize(revKey, pool, { name, uid, ip }, token, body, started, patched) };
+      if (answer.status !== 202 && answer.status !== 200) {
+        // Not answering, or refusing our token: this pod is no good now; another may be.
+        this.deps.log.warn('autoscaler: a warm pod refused the claim', { revision: revKey, pod: `${ns}/${name}`, status: answer.status, error: answer.error });
+        lastMiss = `claim failed: pod ${name} answered ${answer.status || 'nothing'}${answer.error ? `: ${answer.error}` : ''}`;
+        continue;
+      }
+      const reserved = this.deps.clock.now();
+      return { pod: { name, ip }, specialized: this.settle(revKey, pool, { name, uid, ip, pod }, { token, body, labels, owner }, started, reserved) };
     }
     return { miss: lastMiss ?? 'no warm pod' };
   }
 
-  private async specialize(revKey: string, pool: string, pod: { name: string; uid: string; ip: string }, token: string, body: SpecializeRequest, started: number, patched: number): Promise<CodeFailure | undefined> {
+  /** After the runtime took the pod: the claim patch, then the outcome of loading the code. */
+  private async settle(revKey: string, pool: string, target: { name: string; uid: string; ip: string; pod: V1Pod }, claim: { token: string; body: SpecializeRequest; labels: Record<string, string>; owner: V1OwnerReference }, started: number, reserved: number): Promise<CodeFailure | undefined> {
     const ns = revKey.split('/')[0] ?? '';
-    let answer: { status: number; error?: string };
+    const podKey = `${ns}/${target.name}`;
     try {
-      answer = await this.deps.specialize(pod.ip, token, body);
+      await this.deps.podClient.patch(ns, target.name, claimPatch(target.pod, pool, claim.labels, claim.owner, started), 'json');
     } catch (err) {
-      answer = { status: 0, error: (err as Error).message };
+      // 422: the pod is no longer labelled warm. Its runtime took only our Revision, so another replica of
+      // this autoscaler claimed it for the same Revision: it serves us either way.
+      if (statusCodeOf(err) !== 422) {
+        // Gone, or the API server failed: a pod that serves a Revision must not stay labelled warm.
+        this.deps.log.warn('autoscaler: claim patch failed', { revision: revKey, pod: podKey, error: err });
+        this.deps.metrics.missed(ns, pool, 'error');
+        this.deletePod(ns, target);
+        return undefined;
+      }
     }
+    const patched = this.deps.clock.now();
+    const answer = await this.deps.specialize(target.ip, claim.token, claim.body).catch((err: unknown) => ({ status: 0, error: messageOf(err) }));
     if (answer.status === 200) {
       const seconds = (this.deps.clock.now() - started) / 1000;
       this.deps.metrics.claimed(ns, pool, seconds);
-      this.deps.log.info('autoscaler: claimed a warm pod', { revision: revKey, pod: `${ns}/${pod.name}`, pool, ms: Math.round(seconds * 1000), patchMs: Math.round(patched - started) });
+      this.deps.log.info('autoscaler: claimed a warm pod', { revision: revKey, pod: podKey, pool, ms: Math.round(seconds * 1000), reserveMs: Math.round(reserved - started), patchMs: Math.round(patched - reserved) });
       return undefined;
     }
     // A pod that failed to specialize is not put back: it may be half-loaded. Delete it; the pool refills, and
     // the next decision finds the Revision short of a pod and claims or scales again.
-    this.deps.podClient.delete(ns, pod.name, { uid: pod.uid }).catch((err: unknown) => this.deps.log.warn('autoscaler: deleting a failed pool pod', { pod: `${ns}/${pod.name}`, error: err }));
-    this.deps.log.warn('autoscaler: specialize failed', { revision: revKey, pod: `${ns}/${pod.name}`, status: answer.status, error: answer.error });
-    const code = answer.status === 422 ? 'code' : 'error';
-    this.deps.metrics.missed(ns, pool, code);
+    this.deletePod(ns, target);
+    this.deps.log.warn('autoscaler: specialize failed', { revision: revKey, pod: podKey, status: answer.status, error: answer.error });
+    this.deps.metrics.missed(ns, pool, answer.status === 422 ? 'code' : 'error');
     if (answer.status === 422) return { reason: 'CodePackageInvalid', message: answer.error ?? 'the code package was rejected' };
     if (answer.status === 502) return { reason: 'CodeFetchFailed', message: answer.error ?? 'the code package could not be fetched' };
     return undefined;
+  }
+
+  private deletePod(ns: string, pod: { name: string; uid: string }): void {
+    this.deps.podClient.delete(ns, pod.name, { uid: pod.uid }).catch((err: unknown) => this.deps.log.warn('autoscaler: deleting a failed pool pod', { pod: `${ns}/${pod.name}`, error: err }));
   }
 
   /** Forget pods the informer no longer shows warm: they are claimed (by anyone) or gone. */

@@ -50,24 +50,6 @@ describe('runtime/package PackageSource', () => {
     expect(await readFile(path.join(dir, `${sha}.tgz`))).to.deep.equal(body);
   });
 
-  it('a prefetch is fetched once and handed to the get that follows; a failed one fails that get', async () => {
-    const source = new PackageSource(fetchBytes, undefined);
-    source.prefetch(URL, sha);
-    source.prefetch(URL, sha);
-    expect(await source.get(URL, sha)).to.deep.equal(body);
-    expect(fetched).to.deep.equal([URL]);
-    source.prefetch(URL, 'f'.repeat(64));
-    const err = await source.get(URL, 'f'.repeat(64)).catch((e: unknown) => e);
-    expect((err as Error).message).to.match(/sha256 mismatch/);
-  });
-
-  it('a prefetch for other code does not serve a get: each is checked against its own sha256', async () => {
-    const source = new PackageSource(fetchBytes, undefined);
-    source.prefetch('https://code.example/other.tgz', 'e'.repeat(64));
-    expect(await source.get(URL, sha)).to.deep.equal(body);
-    expect(fetched).to.deep.equal(['https://code.example/other.tgz', URL]);
-  });
-
   it(`keeps at most ${MAX_CACHED_PACKAGES} packages, evicting the least recently used`, async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'kzero-cache-'));
     const old = new Date(Date.now() - 3_600_000);

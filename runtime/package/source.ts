@@ -1,6 +1,5 @@
-// Where a code package's bytes come from: a fetch already started by POST /prefetch, the node's
-// content-addressed cache, or the URL. Every path ends in the same sha256 check, so a cache entry or a
-// prefetch can never stand in for other code.
+// Where a code package's bytes come from: the node's content-addressed cache, or the URL. Both paths end
+// in the same sha256 check, so a cache entry can never stand in for other code.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,39 +7,18 @@ import { verifySha256 } from './fetch.js';
 
 export type FetchBytes = (url: string) => Promise<Buffer>;
 
-/** At most this many prefetches are kept: a warm pod is claimed once, so one or two are ever useful. */
-const MAX_PREFETCHES = 4;
 /** The cache keeps the newest packages (by last write or use) up to this many; older ones are removed. */
 export const MAX_CACHED_PACKAGES = 64;
 
 export class PackageSource {
-  private readonly prefetches = new Map<string, Promise<Buffer>>();
-
   /**
    * @param cacheDir a directory shared by the runtimes of one node and namespace (files `<sha256>.tgz`),
    *   or undefined for no cache
    */
   constructor(private readonly fetchBytes: FetchBytes, private readonly cacheDir: string | undefined) {}
 
-  /** Starts getting the package now, so that a /specialize for it a few ms later finds it ready. */
-  prefetch(url: string, sha256: string): void {
-    const key = `${sha256} ${url}`;
-    if (this.prefetches.has(key)) return;
-    if (this.prefetches.size >= MAX_PREFETCHES) this.prefetches.delete(this.prefetches.keys().next().value!);
-    const p = this.load(url, sha256);
-    p.catch(() => undefined); // surfaced by get(), if anyone asks
-    this.prefetches.set(key, p);
-  }
-
   /** The package's verified bytes. Throws FetchError or PackageError (sha256 mismatch). */
   async get(url: string, sha256: string): Promise<Buffer> {
-    const key = `${sha256} ${url}`;
-    const pending = this.prefetches.get(key);
-    this.prefetches.delete(key);
-    return pending ?? this.load(url, sha256);
-  }
-
-  private async load(url: string, sha256: string): Promise<Buffer> {
     const cached = await this.readCache(sha256);
     if (cached) return cached;
     const data = await this.fetchBytes(url);
