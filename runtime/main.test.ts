@@ -164,7 +164,8 @@ describe('runtime process', function () {
       expect(r.status, url).to.equal(503);
       expect(await r.text()).to.equal(`${reason}\n`);
     }
-    expect((await specialize(admin, body('hello.tgz'))).status).to.equal(409);
+    expect((await specialize(admin, body('hello.tgz'))).status, 'the same revision again: its failure').to.equal(422);
+    expect((await specialize(admin, body('hello.tgz', 'default/other-00001'))).status, 'another revision').to.equal(409);
   });
 
   it('warm mode: an entry without a function export answers 422', async () => {

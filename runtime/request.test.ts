@@ -9,6 +9,9 @@ describe('parseSpecializeRequest', () => {
   it('accepts a good body, lower-cases the hash and ignores unknown fields', () => {
     expect(parseSpecializeRequest({ ...good, extra: 1 })).to.deep.equal({ ...good, code: { ...good.code, sha256: sha.toLowerCase() } });
   });
+  it('keeps the claim id when there is one', () => {
+    expect(parseSpecializeRequest({ ...good, claim: 'c0ffee-1' }).claim).to.equal('c0ffee-1');
+  });
   it('defaults env to empty', () => {
     expect(parseSpecializeRequest({ revision: good.revision, code: good.code }).env).to.deep.equal({});
   });
@@ -24,6 +27,8 @@ describe('parseSpecializeRequest', () => {
     ['env not an object', { ...good, env: ['A=1'] }, /field "env": must be an object/],
     ['env bad name', { ...good, env: { 'A=B': 'x' } }, /field "env": bad variable name "A=B"/],
     ['env non-string value', { ...good, env: { A: 1 } }, /field "env": value of A must be a string/],
+    ['a claim id with a slash', { ...good, claim: 'a/b' }, /field "claim": must be 1-64 letters, digits or dashes, got "a\/b"/],
+    ['a claim id not a string', { ...good, claim: 7 }, /field "claim"/],
   ];
   for (const [what, body, why] of bad) {
     it(`rejects ${what} with 400`, () => {

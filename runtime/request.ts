@@ -12,12 +12,15 @@ export interface SpecializeRequest {
   readonly revision: string;
   readonly code: CodeRef;
   readonly env: Readonly<Record<string, string>>;
+  /** Who is claiming (one id per claim attempt): a reservation is exclusive to it, even for the same revision. */
+  readonly claim?: string;
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
 const REVISION = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const SHA256 = /^[0-9a-fA-F]{64}$/;
+const CLAIM = /^[A-Za-z0-9-]{1,64}$/;
 
 /** Unknown top-level fields are ignored, so that newer callers can add some. */
 export function parseSpecializeRequest(body: unknown): SpecializeRequest {
@@ -26,7 +29,11 @@ export function parseSpecializeRequest(body: unknown): SpecializeRequest {
   if (typeof revision !== 'string' || !REVISION.test(revision)) {
     throw bad(`field "revision": must be "<namespace>/<name>", got ${JSON.stringify(revision ?? null)}`);
   }
-  return Object.freeze({ revision, code: parseCode(body.code, 'code.'), env: parseEnv(body.env) });
+  const { claim } = body;
+  if (claim !== undefined && (typeof claim !== 'string' || !CLAIM.test(claim))) {
+    throw bad(`field "claim": must be 1-64 letters, digits or dashes, got ${JSON.stringify(claim)}`);
+  }
+  return Object.freeze({ revision, code: parseCode(body.code, 'code.'), env: parseEnv(body.env), ...(claim === undefined ? {} : { claim }) });
 }
 
 /** `prefix` names the fields in messages: "code." for the body, "KZERO_CODE_" for the fallback env. */

@@ -7,8 +7,9 @@
 //   POST /specialize  warm mode only (404 in fallback mode). Authorization: Bearer <token> (constant-time) else 401.
 //                     Body (JSON, max 64 KiB, else 413) validated by request.ts (400 naming the field).
 //                     200 {revision, fetchMs, extractMs, loadMs, totalMs} once the app is ready to serve;
-//                     409 when this process already specialized (or is specializing) for another revision or
-//                     failed; 422 bad package; 502 fetch failure. Errors are JSON {error}.
+//                     409 when this process already specialized (or is specializing, or failed) for another
+//                     revision; 422 bad package; 502 fetch failure (asked again, the revision gets its failure
+//                     again). Errors are JSON {error}.
 //                     With `Prefer: respond-async` (the claimer's reservation): 202 {revision} at once when
 //                     this process takes (or already has) the revision and loads it in the background; 409 as
 //                     above. The process takes one revision in its life: this is what makes a claim exclusive.

@@ -36,14 +36,15 @@ describe('Specializer', () => {
     expect((await settled)?.phase).to.equal('serving');
   });
 
-  it('a failure is final: status from the error, then 409 for everyone', async () => {
+  it('a failure is final: status from the error, the same for its revision again, 409 for others', async () => {
     const l = manualLoader();
     const s = new Specializer(l.load, log);
     const first = s.specialize(req('ns/a'));
     l.finish(new PackageError('bad'));
     expect(await first).to.deep.equal({ status: 422, body: { error: 'bad' } });
     expect(s.state).to.deep.include({ phase: 'failed', reason: 'bad' });
-    expect((await s.specialize(req('ns/a'))).status).to.equal(409);
+    expect(await s.specialize(req('ns/a'))).to.deep.equal({ status: 422, body: { error: 'bad' } });
+    expect((await s.specialize(req('ns/b'))).status).to.equal(409);
   });
 
   it('start (a reservation) takes the revision at once: 202, again 202 for it, 409 for another; the load runs on', async () => {
@@ -58,6 +59,13 @@ describe('Specializer', () => {
     expect((await outcome).status).to.equal(200);
     expect(l.calls).to.equal(1);
     expect(s.start(req('ns/a')).status).to.equal(202);
+  });
+
+  it('start is exclusive to a claim: the same revision under another claim id gets 409', () => {
+    const s = new Specializer(manualLoader().load, log);
+    expect(s.start({ ...req('ns/a'), claim: 'one' }).status).to.equal(202);
+    expect(s.start({ ...req('ns/a'), claim: 'one' }).status).to.equal(202);
+    expect(s.start({ ...req('ns/a'), claim: 'two' })).to.deep.equal({ status: 409, body: { error: 'already claimed for ns/a by another claimer' } });
   });
 
   it('start after a failure answers the failure for the revision, 409 for another', async () => {

@@ -9,9 +9,9 @@ import type { SpecializeRequest } from './request.js';
 
 export type State =
   | { readonly phase: 'waiting' }
-  | { readonly phase: 'specializing'; readonly revision: string; readonly done: Promise<void> }
-  | { readonly phase: 'serving'; readonly revision: string; readonly handler: Handler; readonly timings: Timings }
-  | { readonly phase: 'failed'; readonly revision: string; readonly status: number; readonly reason: string };
+  | { readonly phase: 'specializing'; readonly revision: string; readonly claim?: string; readonly done: Promise<void> }
+  | { readonly phase: 'serving'; readonly revision: string; readonly claim?: string; readonly handler: Handler; readonly timings: Timings }
+  | { readonly phase: 'failed'; readonly revision: string; readonly claim?: string; readonly status: number; readonly reason: string };
 
 export type Settled = Extract<State, { phase: 'serving' | 'failed' }>;
 
@@ -38,19 +38,22 @@ export class Specializer {
       return this.specialize(req);
     }
     if (s.phase === 'serving' && s.revision === req.revision) return ok(s.revision, s.timings);
+    // Asked again after its reservation, the revision gets its own outcome: the failure, not a conflict.
+    if (s.phase === 'failed' && s.revision === req.revision) return { status: s.status, body: { error: s.reason } };
     if (s.phase !== 'waiting') return { status: 409, body: { error: conflict(s, req.revision) } };
 
     let finish!: () => void;
-    this.set({ phase: 'specializing', revision: req.revision, done: new Promise<void>((r) => (finish = r)) });
+    const claim = req.claim === undefined ? {} : { claim: req.claim };
+    this.set({ phase: 'specializing', revision: req.revision, ...claim, done: new Promise<void>((r) => (finish = r)) });
     this.log.info('specializing', { revision: req.revision });
     try {
       const { handler, timings } = await this.load(req);
-      this.set({ phase: 'serving', revision: req.revision, handler, timings });
+      this.set({ phase: 'serving', revision: req.revision, ...claim, handler, timings });
       return ok(req.revision, timings);
     } catch (err) {
       const e = asRuntimeError(err);
       this.log.error('specialization failed', { revision: req.revision, code: e.code, error: messageOf(e) });
-      this.set({ phase: 'failed', revision: req.revision, status: e.status, reason: e.message });
+      this.set({ phase: 'failed', revision: req.revision, ...claim, status: e.status, reason: e.message });
       return { status: e.status, body: { error: e.message } };
     } finally {
       finish();
@@ -59,7 +62,9 @@ export class Specializer {
 
   /**
    * Takes `req`'s revision and starts loading it without waiting (the claimer's reservation): 202 once this
-   * process is the revision's (now, or already), 409 when it is another's, the failure when it failed.
+   * process is the revision's (now, or already, for the same claim), 409 when it is another revision's or
+   * another claim's (two autoscaler replicas claiming for one revision must not both count this pod), the
+   * failure when it failed.
    */
   start(req: SpecializeRequest): Outcome {
     const s = this.current;
@@ -68,6 +73,7 @@ export class Specializer {
       return { status: 202, body: { revision: req.revision } };
     }
     if (s.revision !== req.revision) return { status: 409, body: { error: conflict(s, req.revision) } };
+    if (s.claim !== req.claim) return { status: 409, body: { error: `already claimed for ${s.revision} by another claimer` } };
     if (s.phase === 'failed') return { status: s.status, body: { error: s.reason } };
     return { status: 202, body: { revision: s.revision } };
   }

@@ -62,8 +62,9 @@ describe('autoscaler/pool PoolClaimer', () => {
         if (opts.reserve) {
           const scripted = reservations.get(ip);
           if (scripted) return scripted();
-          if ((took.get(ip) ?? body.revision) !== body.revision) return { status: 409, error: `already specializing for ${took.get(ip)}` };
-          took.set(ip, body.revision);
+          const mine = `${body.revision} ${body.claim}`;
+          if ((took.get(ip) ?? mine) !== mine) return { status: 409, error: `already specializing for ${took.get(ip)}` };
+          took.set(ip, mine);
           return { status: 202 };
         }
         const answer = answers.get(ip);
@@ -94,14 +95,18 @@ describe('autoscaler/pool PoolClaimer', () => {
     expect(pods.peek(NS, 'w3')?.metadata?.labels?.['kzero.dev/pool-state']).to.equal('warm');
     // Each pod: reserved on its runtime first, then asked for the outcome of loading the code.
     expect(specialized.map((s) => [s.ip, s.token, s.reserve])).to.deep.equal([['10.0.0.1', 'token-node', true], ['10.0.0.2', 'token-node', true], ['10.0.0.1', 'token-node', false], ['10.0.0.2', 'token-node', false]]);
-    expect(specialized[0]!.body).to.deep.equal({ revision: 'team/hello-00001', code: { url: URL, sha256: SHA }, env: { PORT: '8080', K_REVISION: 'hello-00001', K_CONFIGURATION: '', K_SERVICE: 'hello' } });
+    const { claim, ...sent } = specialized[0]!.body;
+    expect(sent).to.deep.equal({ revision: 'team/hello-00001', code: { url: URL, sha256: SHA }, env: { PORT: '8080', K_REVISION: 'hello-00001', K_CONFIGURATION: '', K_SERVICE: 'hello' } });
+    // One claim id per pod, the same on its reservation and on the wait for its outcome.
+    expect(specialized.map((x) => x.body.claim)).to.deep.equal([claim, specialized[1]!.body.claim, claim, specialized[1]!.body.claim]);
+    expect(claim).to.match(/^[0-9a-f-]{36}$/).and.not.equal(specialized[1]!.body.claim);
     // Both claims started at T0; each /specialize took 250 ms of the clock, one after the other.
     expect(metrics).to.deep.equal({ claimed: [[NS, 'node', 0.5], [NS, 'node', 0.5]], missed: [] });
   });
 
-  it('a pod whose runtime took another Revision (409) is skipped for another, never returned twice', async () => {
+  it('a pod whose runtime took another claim (409), even for the same Revision, is skipped for another, never returned twice', async () => {
     pods.seed(warmPod('w1', 1), warmPod('w2', 2), warmPod('w3', 3));
-    took.set('10.0.0.1', 'team/other-00001'); // another claimer got there first; our informer still shows it warm
+    took.set('10.0.0.1', 'team/hello-00001 another-replica'); // another claimer got there first (for the same Revision); our informer still shows it warm
     const out = await claimer.claim(rev(), pa, 2);
     expect([claimedNames(out), out.missed]).to.deep.equal([['w2', 'w3'], 0]);
     expect(patched()).to.deep.equal([['w2', undefined], ['w3', undefined]]);

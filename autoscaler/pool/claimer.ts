@@ -1,4 +1,5 @@
 import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import type { PodAutoscaler, PodPool } from '../../api/kzero/v1alpha1/types.js';
 import { KzeroAnnotations } from '../../api/serving/labels.js';
@@ -83,8 +84,8 @@ export const httpSpecialize: Specialize = async (ip, token, body, opts = {}) => 
 
 /**
  * Claims warm pods for Revisions (see claim.ts) and loads their code. Two claimers never share a pod: the
- * pod's runtime takes one Revision only (the first /specialize; later ones for another Revision get 409),
- * and the claim patch that follows is conditional on the pod still being labelled warm.
+ * pod's runtime takes one claim only (the first /specialize; later ones for another claim get 409), and
+ * the claim patch that follows is conditional on the pod still being labelled warm.
  */
 export class PoolClaimer {
   /**
@@ -146,7 +147,8 @@ export class PoolClaimer {
       const ip = pod.status!.podIP!;
       const started = this.deps.clock.now();
       this.taken.set(uid, started);
-      const answer = await this.deps.specialize(ip, token, body, { reserve: true }).catch((err: unknown) => ({ status: 0, error: messageOf(err) }));
+      const claimed = { ...body, claim: randomUUID() };
+      const answer = await this.deps.specialize(ip, token, claimed, { reserve: true }).catch((err: unknown) => ({ status: 0, error: messageOf(err) }));
       if (answer.status === 409) {
         lastMiss = 'lost the race for a warm pod';
         continue;
@@ -158,7 +160,7 @@ export class PoolClaimer {
         continue;
       }
       const reserved = this.deps.clock.now();
-      return { pod: { name, ip }, specialized: this.settle(revKey, pool, { name, uid, ip, pod }, { token, body, labels, owner }, started, reserved) };
+      return { pod: { name, ip }, specialized: this.settle(revKey, pool, { name, uid, ip, pod }, { token, body: claimed, labels, owner }, started, reserved) };
     }
     return { miss: lastMiss ?? 'no warm pod' };
   }
@@ -170,8 +172,8 @@ export class PoolClaimer {
     try {
       await this.deps.podClient.patch(ns, target.name, claimPatch(target.pod, pool, claim.labels, claim.owner, started), 'json');
     } catch (err) {
-      // 422: the pod is no longer labelled warm. Its runtime took only our Revision, so another replica of
-      // this autoscaler claimed it for the same Revision: it serves us either way.
+      // 422: the pod is no longer labelled warm, though its runtime took our claim: a claimer that does not
+      // reserve first (an older version, mid-upgrade) labelled it. It serves our Revision either way.
       if (statusCodeOf(err) !== 422) {
         // Gone, or the API server failed: a pod that serves a Revision must not stay labelled warm.
         this.deps.log.warn('autoscaler: claim patch failed', { revision: revKey, pod: podKey, error: err });

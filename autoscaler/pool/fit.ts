@@ -13,6 +13,8 @@ export interface SpecializeRequest {
   revision: string;
   code: { url: string; sha256: string };
   env: Record<string, string>;
+  /** One id per claim attempt: the runtime's reservation is exclusive to it (runtime/specialize.ts). */
+  claim?: string;
 }
 
 export type PoolFit = { ok: true; pool: string; request: SpecializeRequest } | { ok: false; pool: string | undefined; reason: string };
