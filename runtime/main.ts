@@ -65,10 +65,10 @@ const admin = createServer(adminHandler({ specializer, token: mode.kind === 'war
 const serving = createServer(servingHandler({ specializer, holdMs: config.holdMs, log }));
 
 async function start(): Promise<void> {
-  const adminPort = await listen(admin, config.adminPort, 'admin');
+  await listen(admin, config.adminPort, 'admin');
   if (mode.kind === 'warm') {
     process.env.PORT = String(await listen(serving, config.port, 'serving'));
-    await prewarm(`http://127.0.0.1:${adminPort}/livez`, config.codeDir);
+    await prewarm(config);
     warmedUp = true;
     return;
   }

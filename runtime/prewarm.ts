@@ -1,30 +1,58 @@
-// Warm mode runs the whole specialization pipeline once at start on a tiny package (HTTP client, sha256,
-// gunzip, tar parsing, extraction, the module loader), so that /specialize does not pay for first-use
-// compilation: on a busy node that first use costs 50-100 ms, against a few ms when warm.
+// Warm mode rehearses a whole claim once at start, on throwaway servers and a tiny package: a reservation
+// (POST /specialize, Prefer: respond-async), the fetch, sha256, gunzip, tar parsing, extraction, the module
+// loader, and a request held until the code is loaded, then served. A claim then does not pay for the
+// first-use compilation of any of it: measured on this project's machine, 10-20 ms for the reservation
+// and 12-27 ms for the first request without the rehearsal.
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { loadHandler } from './app.js';
-import { extractEntries } from './package/extract.js';
+import { request } from 'undici';
+import { createLogger } from '../lib/log.js';
+import type { RuntimeConfig } from './config.js';
+import { makeLoader } from './loader.js';
 import { fetchPackage } from './package/fetch.js';
-import { packageLayout } from './package/layout.js';
 import { packTarGz } from './package/pack.js';
-import { gunzipPackage, parseTar } from './package/tar.js';
+import { PackageSource } from './package/source.js';
+import { adminHandler, servingHandler } from './server.js';
+import { Specializer } from './specialize.js';
 
-/** `selfUrl` is any small local URL (the admin /healthz); `codeDir` where packages are extracted. Never throws. */
-export async function prewarm(selfUrl: string, codeDir: string): Promise<void> {
-  let dir: string | undefined;
+const REHEARSAL_TOKEN = 'rehearsal';
+
+/** Never throws: it is only an optimisation. The rehearsal's code is extracted under `codeDir` and removed. */
+export async function prewarm(config: Pick<RuntimeConfig, 'codeDir' | 'limits'>): Promise<void> {
+  const quiet = createLogger('runtime-prewarm', { write: () => undefined });
+  const gz = packTarGz({ 'index.js': 'module.exports = (req, res) => res.end("ok");' });
+  const sha256 = createHash('sha256').update(gz).digest('hex');
+  const codeDir = path.join(config.codeDir, '.rehearsal');
+  // Its own env: the rehearsal must not touch the process's (the real revision's env is set on /specialize).
+  const specializer = new Specializer(makeLoader({ config: { ...config, codeDir }, env: {}, log: quiet, source: new PackageSource((url) => fetchPackage(url, { maxBytes: 1024 * 1024, timeoutMs: 1000 }), undefined) }), quiet);
+  const servers: Server[] = [];
   try {
-    await fetchPackage(selfUrl, { maxBytes: 1024, timeoutMs: 1000 });
-    const gz = packTarGz({ 'index.js': 'module.exports = () => {};' });
-    createHash('sha256').update(gz).digest('hex');
-    const entries = parseTar(await gunzipPackage(gz, 1024 * 1024));
-    const layout = packageLayout(entries);
-    dir = await extractEntries(entries, codeDir);
-    await loadHandler(path.join(dir, layout.entry), layout.entry);
+    const code = await listen(servers, (_req, res) => void res.end(gz));
+    const admin = await listen(servers, adminHandler({ specializer, token: REHEARSAL_TOKEN, log: quiet }));
+    const serving = await listen(servers, servingHandler({ specializer, holdMs: 5_000, log: quiet }));
+    const held = request(`${serving}/`).then((r) => r.body.text());
+    const reserved = await request(`${admin}/specialize`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${REHEARSAL_TOKEN}`, prefer: 'respond-async', 'content-type': 'application/json' },
+      body: JSON.stringify({ revision: 'kzero/rehearsal', claim: 'rehearsal', code: { url: `${code}/code.tgz`, sha256 }, env: {} }),
+    });
+    await reserved.body.text();
+    await held;
   } catch {
     // only an optimisation
   } finally {
-    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    for (const s of servers) s.closeAllConnections();
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    await rm(codeDir, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+async function listen(servers: Server[], handler: RequestListener): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }

@@ -47,6 +47,8 @@ export class Specializer {
     this.set({ phase: 'specializing', revision: req.revision, ...claim, done: new Promise<void>((r) => (finish = r)) });
     this.log.info('specializing', { revision: req.revision });
     try {
+      // Let a reservation's 202 go out first: the load's synchronous start (opening the fetch) is not its business.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const { handler, timings } = await this.load(req);
       this.set({ phase: 'serving', revision: req.revision, ...claim, handler, timings });
       return ok(req.revision, timings);
