@@ -9,12 +9,18 @@ const log = createLogger('test', { write: () => undefined });
 const req = (revision: string): SpecializeRequest => ({ revision, code: { url: 'http://h/p', sha256: '0'.repeat(64) }, env: {} });
 const loaded: Loaded = { handler: () => undefined, timings: { fetchMs: 1, extractMs: 2, loadMs: 3, totalMs: 6 } };
 
-/** A loader the test finishes by hand. */
+/** A loader the test finishes by hand (before or after the Specializer calls it). */
 function manualLoader(): { load: Loader; finish: (result: Loaded | Error) => void; calls: number } {
-  const state = { calls: 0, finish: (_: Loaded | Error): void => undefined, load: undefined as unknown as Loader };
-  state.load = () => {
-    state.calls++;
-    return new Promise<Loaded>((resolve, reject) => (state.finish = (r) => (r instanceof Error ? reject(r) : resolve(r))));
+  let finish!: (result: Loaded | Error) => void;
+  const result = new Promise<Loaded>((resolve, reject) => (finish = (r) => (r instanceof Error ? reject(r) : resolve(r))));
+  result.catch(() => undefined); // a failure is the Specializer's to see, if it asks
+  const state = {
+    calls: 0,
+    finish,
+    load: (() => {
+      state.calls++;
+      return result;
+    }) as Loader,
   };
   return state;
 }
