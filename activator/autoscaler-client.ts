@@ -51,6 +51,8 @@ export class AutoscalerClient {
     this.lastPoke.set(key, now);
     this.post(shard, '/poke', { namespace, revision }).then((text) => {
       const pods = (JSON.parse(text || '{}') as { pods?: PokedPod[] }).pods ?? [];
+      // One line per scale from zero: how long the autoscaler took, and whether it answered with warm pods.
+      this.deps.log.info('activator: poked', { revision: key, shard, ms: Math.round(this.deps.clock.now() - now), pooled: pods.length });
       if (pods.length) onPods(pods.filter((p) => typeof p.ip === 'string'));
     }).catch((err: unknown) => {
       this.lastPoke.delete(key);

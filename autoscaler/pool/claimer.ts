@@ -131,7 +131,7 @@ export class PoolClaimer {
 
   /**
    * Takes one warm pod: its runtime is asked first, and once it has taken the Revision (a round trip on the
-   * node, not through the API server) the pod is answered. The claim patch and the wait for the code follow
+   * node, not through the API server) the pod is answered. The wait for the code and the claim patch follow
    * in the background: the runtime holds the requests sent to it until the code is loaded (or answers them
    * 503 with the reason), so the activator can route to it at once.
    */
@@ -165,10 +165,26 @@ export class PoolClaimer {
     return { miss: lastMiss ?? 'no warm pod' };
   }
 
-  /** After the runtime took the pod: the claim patch, then the outcome of loading the code. */
+  /**
+   * After the runtime took the pod: the outcome of loading the code, then the claim patch. The patch waits
+   * for the load on purpose: it sets off the API server, the pool's ReplicaSet and a replacement pod's
+   * start, which on a small node would compete for CPU with the load and the first request.
+   */
   private async settle(revKey: string, pool: string, target: { name: string; uid: string; ip: string; pod: V1Pod }, claim: { token: string; body: SpecializeRequest; labels: Record<string, string>; owner: V1OwnerReference }, started: number, reserved: number): Promise<CodeFailure | undefined> {
     const ns = revKey.split('/')[0] ?? '';
     const podKey = `${ns}/${target.name}`;
+    const answer = await this.deps.specialize(target.ip, claim.token, claim.body).catch((err: unknown) => ({ status: 0, error: messageOf(err) }));
+    if (answer.status !== 200) {
+      // A pod that failed to specialize is not put back: it may be half-loaded. Delete it; the pool refills, and
+      // the next decision finds the Revision short of a pod and claims or scales again.
+      this.deletePod(ns, target);
+      this.deps.log.warn('autoscaler: specialize failed', { revision: revKey, pod: podKey, status: answer.status, error: answer.error });
+      this.deps.metrics.missed(ns, pool, answer.status === 422 ? 'code' : 'error');
+      if (answer.status === 422) return { reason: 'CodePackageInvalid', message: answer.error ?? 'the code package was rejected' };
+      if (answer.status === 502) return { reason: 'CodeFetchFailed', message: answer.error ?? 'the code package could not be fetched' };
+      return undefined;
+    }
+    const loaded = this.deps.clock.now();
     try {
       await this.deps.podClient.patch(ns, target.name, claimPatch(target.pod, pool, claim.labels, claim.owner, started), 'json');
     } catch (err) {
@@ -182,21 +198,9 @@ export class PoolClaimer {
         return undefined;
       }
     }
-    const patched = this.deps.clock.now();
-    const answer = await this.deps.specialize(target.ip, claim.token, claim.body).catch((err: unknown) => ({ status: 0, error: messageOf(err) }));
-    if (answer.status === 200) {
-      const seconds = (this.deps.clock.now() - started) / 1000;
-      this.deps.metrics.claimed(ns, pool, seconds);
-      this.deps.log.info('autoscaler: claimed a warm pod', { revision: revKey, pod: podKey, pool, ms: Math.round(seconds * 1000), reserveMs: Math.round(reserved - started), patchMs: Math.round(patched - reserved) });
-      return undefined;
-    }
-    // A pod that failed to specialize is not put back: it may be half-loaded. Delete it; the pool refills, and
-    // the next decision finds the Revision short of a pod and claims or scales again.
-    this.deletePod(ns, target);
-    this.deps.log.warn('autoscaler: specialize failed', { revision: revKey, pod: podKey, status: answer.status, error: answer.error });
-    this.deps.metrics.missed(ns, pool, answer.status === 422 ? 'code' : 'error');
-    if (answer.status === 422) return { reason: 'CodePackageInvalid', message: answer.error ?? 'the code package was rejected' };
-    if (answer.status === 502) return { reason: 'CodeFetchFailed', message: answer.error ?? 'the code package could not be fetched' };
+    const seconds = (loaded - started) / 1000;
+    this.deps.metrics.claimed(ns, pool, seconds);
+    this.deps.log.info('autoscaler: claimed a warm pod', { revision: revKey, pod: podKey, pool, ms: Math.round(seconds * 1000), reserveMs: Math.round(reserved - started), patchMs: Math.round(this.deps.clock.now() - loaded) });
     return undefined;
   }
 
