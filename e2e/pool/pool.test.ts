@@ -60,7 +60,11 @@ describe('prewarmed pool', function () {
     expect(body).to.include({ revision: 'fn-00001', greeting: 'from the pool' });
     expect(before.has(body.pod), `${body.pod} was one of the warm pods ${[...before].join(', ')}`).to.equal(true);
 
-    const claimed = (await listPods(ns.name, 'serving.knative.dev/revision=fn-00001'));
+    // The claim patch follows the load (so that it does not compete with the first request): it lands soon after.
+    const claimed = await waitForValue('the claimed pod labelled', async () => {
+      const pods = await listPods(ns.name, 'serving.knative.dev/revision=fn-00001');
+      return pods.length > 0 ? pods : undefined;
+    }, 10_000, 50);
     expect(claimed.map((p) => [p.metadata?.name, p.metadata?.labels?.['kzero.dev/pool-state'], p.metadata?.ownerReferences?.map((r) => `${r.kind}/${r.name}`)]))
       .to.deep.equal([[body.pod, 'claimed', ['Revision/fn-00001']]]);
     // The Deployment was never scaled: the claimed pod is the revision's only pod.
