@@ -57,7 +57,9 @@ async function cold(code: CodeServer, n: number): Promise<void> {
     const ms: Record<'pool' | 'deployment', number[]> = { pool: [], deployment: [] };
     for (let i = 0; i < n; i++) {
       for (const [path, name] of [['pool', `pool-${i}`], ['deployment', `dep-${i}`]] as const) {
-        // Each cold start on a settled node: the last one's pod start (about 0.2 CPU-s) must not weigh on it.
+        // Each cold start on a settled node: the pool refilled (so a pool cold start finds a warm pod, as a
+        // sized pool would) and the last pod start (0.2-0.35 CPU-s) not weighing on it.
+        await waitForValue('pool refilled', async () => ((await warmReady(ns, 'warm')) >= 5 ? true : undefined), 60_000, 50);
         await new Promise((r) => setTimeout(r, 500));
         const a = await viaActivator(`${name}.${ns}.localhost`);
         if (a.status !== 200) throw new Error(`${name}: HTTP ${a.status}: ${a.body}`);
@@ -65,8 +67,6 @@ async function cold(code: CodeServer, n: number): Promise<void> {
         if ((path === 'pool') !== pod.startsWith('warm-podpool-')) throw new Error(`${name} was served by ${pod}, not on the ${path} path`);
         ms[path].push(a.ms);
       }
-      // Let the pool refill so each pool cold start finds a warm pod, as a sized pool would.
-      await waitForValue('pool refilled', async () => ((await warmReady(ns, 'warm')) >= 5 ? true : undefined), 60_000, 50);
     }
     const pool = summary(ms.pool);
     const dep = summary(ms.deployment);
