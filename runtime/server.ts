@@ -9,7 +9,8 @@
 //                     200 {revision, fetchMs, extractMs, loadMs, totalMs} once the app is ready to serve;
 //                     409 when this process already specialized (or is specializing, or failed) for another
 //                     revision; 422 bad package; 502 fetch failure (asked again, the revision gets its failure
-//                     again). Errors are JSON {error}.
+//                     again). Errors are JSON {error}; a 409 adds takenMs, how long ago this process was
+//                     taken (a claimer that died before its claim patch leaves a pod others can recognise).
 //                     With `Prefer: respond-async` (the claimer's reservation): 202 {revision} at once when
 //                     this process takes (or already has) the revision and loads it in the background; 409 as
 //                     above. The process takes one revision in its life: this is what makes a claim exclusive.

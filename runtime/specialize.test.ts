@@ -67,11 +67,14 @@ describe('Specializer', () => {
     expect(s.start(req('ns/a')).status).to.equal(202);
   });
 
-  it('start is exclusive to a claim: the same revision under another claim id gets 409', () => {
-    const s = new Specializer(manualLoader().load, log);
+  it('start is exclusive to a claim: the same revision under another claim id gets 409, saying how long ago it was taken', () => {
+    let now = 1_000;
+    const s = new Specializer(manualLoader().load, log, () => now);
     expect(s.start({ ...req('ns/a'), claim: 'one' }).status).to.equal(202);
+    now += 1_500;
     expect(s.start({ ...req('ns/a'), claim: 'one' }).status).to.equal(202);
-    expect(s.start({ ...req('ns/a'), claim: 'two' })).to.deep.equal({ status: 409, body: { error: 'already claimed for ns/a by another claimer' } });
+    expect(s.start({ ...req('ns/a'), claim: 'two' })).to.deep.equal({ status: 409, body: { error: 'already claimed for ns/a by another claimer', takenMs: 1_500 } });
+    expect(s.start(req('ns/b')).body).to.deep.include({ takenMs: 1_500 });
   });
 
   it('start after a failure answers the failure for the revision, 409 for another', async () => {

@@ -9,9 +9,9 @@ import type { SpecializeRequest } from './request.js';
 
 export type State =
   | { readonly phase: 'waiting' }
-  | { readonly phase: 'specializing'; readonly revision: string; readonly claim?: string; readonly done: Promise<void> }
-  | { readonly phase: 'serving'; readonly revision: string; readonly claim?: string; readonly handler: Handler; readonly timings: Timings }
-  | { readonly phase: 'failed'; readonly revision: string; readonly claim?: string; readonly status: number; readonly reason: string };
+  | { readonly phase: 'specializing'; readonly revision: string; readonly claim?: string; readonly since: number; readonly done: Promise<void> }
+  | { readonly phase: 'serving'; readonly revision: string; readonly claim?: string; readonly since: number; readonly handler: Handler; readonly timings: Timings }
+  | { readonly phase: 'failed'; readonly revision: string; readonly claim?: string; readonly since: number; readonly status: number; readonly reason: string };
 
 export type Settled = Extract<State, { phase: 'serving' | 'failed' }>;
 
@@ -24,7 +24,7 @@ export class Specializer {
   private current: State = { phase: 'waiting' };
   private readonly waiters = new Set<() => void>();
 
-  constructor(private readonly load: Loader, private readonly log: Logger) {}
+  constructor(private readonly load: Loader, private readonly log: Logger, private readonly now: () => number = Date.now) {}
 
   get state(): State {
     return this.current;
@@ -40,10 +40,10 @@ export class Specializer {
     if (s.phase === 'serving' && s.revision === req.revision) return ok(s.revision, s.timings);
     // Asked again after its reservation, the revision gets its own outcome: the failure, not a conflict.
     if (s.phase === 'failed' && s.revision === req.revision) return { status: s.status, body: { error: s.reason } };
-    if (s.phase !== 'waiting') return { status: 409, body: { error: conflict(s, req.revision) } };
+    if (s.phase !== 'waiting') return this.conflict(s, conflict(s, req.revision));
 
     let finish!: () => void;
-    const claim = req.claim === undefined ? {} : { claim: req.claim };
+    const claim = { ...(req.claim === undefined ? {} : { claim: req.claim }), since: this.now() };
     this.set({ phase: 'specializing', revision: req.revision, ...claim, done: new Promise<void>((r) => (finish = r)) });
     this.log.info('specializing', { revision: req.revision });
     try {
@@ -74,10 +74,18 @@ export class Specializer {
       void this.specialize(req); // sets 'specializing' before its first await; its outcome is kept in the state
       return { status: 202, body: { revision: req.revision } };
     }
-    if (s.revision !== req.revision) return { status: 409, body: { error: conflict(s, req.revision) } };
-    if (s.claim !== req.claim) return { status: 409, body: { error: `already claimed for ${s.revision} by another claimer` } };
+    if (s.revision !== req.revision) return this.conflict(s, conflict(s, req.revision));
+    if (s.claim !== req.claim) return this.conflict(s, `already claimed for ${s.revision} by another claimer`);
     if (s.phase === 'failed') return { status: s.status, body: { error: s.reason } };
     return { status: 202, body: { revision: s.revision } };
+  }
+
+  /**
+   * 409, with how long ago this process was taken: a claimer that finds a pod taken long ago and still
+   * labelled warm knows its claimer died before the claim patch, and deletes it (autoscaler/pool/claimer.ts).
+   */
+  private conflict(s: Exclude<State, { phase: 'waiting' }>, error: string): Outcome {
+    return { status: 409, body: { error, takenMs: Math.max(0, this.now() - s.since) } };
   }
 
   /** The settled state, waiting for it up to `timeoutMs`; undefined when the time runs out or `abort` fires. */

@@ -156,6 +156,14 @@ describe('autoscaler/pool PoolClaimer', () => {
     expect(claimedNames(await claimer.claim(rev(), pa, 1)), 'tried again at 6 s').to.deep.equal(['w1']);
   });
 
+  it('a pod taken over a minute ago and still labelled warm (its claimer died before the patch) is deleted; a recent one is left', async () => {
+    pods.seed(warmPod('w1', 1), warmPod('w2', 2), warmPod('w3', 3));
+    reservations.set('10.0.0.1', async () => ({ status: 409, error: 'already claimed for team/x-00001 by another claimer', takenMs: 61_000 }));
+    reservations.set('10.0.0.2', async () => ({ status: 409, error: 'already claimed for team/x-00001 by another claimer', takenMs: 2_000 }));
+    const out = await claimer.claim(rev(), pa, 1);
+    expect([claimedNames(out), pods.actions.filter((a) => a.verb === 'delete').map((a) => [a.name, a.options])]).to.deep.equal([['w3'], [['w1', { uid: 'pod-w1-uid' }]]]);
+  });
+
   it('a runtime that does not answer the reservation, or refuses the token: the next pod is tried', async () => {
     pods.seed(warmPod('w1', 1), warmPod('w2', 2), warmPod('w3', 3));
     reservations.set('10.0.0.1', async () => { throw new Error('connect ECONNREFUSED'); });

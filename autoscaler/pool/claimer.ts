@@ -40,7 +40,14 @@ export interface ClaimOutcome {
  * (it is loading the code), 409 when it is another Revision's. Without, it answers when loading ends (200,
  * 422 bad package, 502 fetch failed), sharing the outcome of a load already running for the same Revision.
  */
-export type Specialize = (ip: string, token: string, body: SpecializeRequest, opts?: { reserve?: boolean }) => Promise<{ status: number; error?: string }>;
+export type Specialize = (ip: string, token: string, body: SpecializeRequest, opts?: { reserve?: boolean }) => Promise<SpecializeAnswer>;
+
+/** A /specialize answer; a 409 says how long ago the runtime was taken (`takenMs`). */
+export interface SpecializeAnswer {
+  status: number;
+  error?: string;
+  takenMs?: number;
+}
 
 export interface ClaimMetrics {
   claimed(namespace: string, pool: string, seconds: number): void;
@@ -62,6 +69,12 @@ export interface PoolClaimerDeps {
 
 const ATTEMPTS_PER_POD = 3;
 const TAKEN_MS = 5_000;
+/**
+ * A warm-labelled pod whose runtime was taken this long ago lost its claimer between the reservation and
+ * the claim patch (the patch follows the load, which a package's fetch timeout bounds at 10 s): no one
+ * will label it, and it would sit in the pool unclaimable. Whoever finds it deletes it; the pool refills.
+ */
+const ORPHAN_MS = 60_000;
 
 /** The runtime's /specialize over HTTP (runtime/server.ts), bounded by a timeout: a hung pod is a failed claim. */
 export const httpSpecialize: Specialize = async (ip, token, body, opts = {}) => {
@@ -74,12 +87,15 @@ export const httpSpecialize: Specialize = async (ip, token, body, opts = {}) => 
   const text = await res.body.text();
   if (res.statusCode === 200 || res.statusCode === 202) return { status: res.statusCode };
   let error = text.trim();
+  let takenMs: number | undefined;
   try {
-    error = (JSON.parse(text) as { error?: string }).error ?? error;
+    const body = JSON.parse(text) as { error?: string; takenMs?: unknown };
+    error = body.error ?? error;
+    if (typeof body.takenMs === 'number') takenMs = body.takenMs;
   } catch {
     // not JSON: the text is the error
   }
-  return { status: res.statusCode, error };
+  return { status: res.statusCode, error, ...(takenMs === undefined ? {} : { takenMs }) };
 };
 
 /**
@@ -148,8 +164,12 @@ export class PoolClaimer {
       const started = this.deps.clock.now();
       this.taken.set(uid, started);
       const claimed = { ...body, claim: randomUUID() };
-      const answer = await this.deps.specialize(ip, token, claimed, { reserve: true }).catch((err: unknown) => ({ status: 0, error: messageOf(err) }));
+      const answer = await this.deps.specialize(ip, token, claimed, { reserve: true }).catch((err: unknown): SpecializeAnswer => ({ status: 0, error: messageOf(err) }));
       if (answer.status === 409) {
+        if ((answer.takenMs ?? 0) > ORPHAN_MS) {
+          this.deps.log.warn('autoscaler: deleting a warm pod whose claimer never labelled it', { pod: `${ns}/${name}`, takenMs: answer.takenMs, error: answer.error });
+          this.deletePod(ns, { name, uid });
+        }
         lastMiss = 'lost the race for a warm pod';
         continue;
       }
@@ -173,7 +193,7 @@ export class PoolClaimer {
   private async settle(revKey: string, pool: string, target: { name: string; uid: string; ip: string; pod: V1Pod }, claim: { token: string; body: SpecializeRequest; labels: Record<string, string>; owner: V1OwnerReference }, started: number, reserved: number): Promise<CodeFailure | undefined> {
     const ns = revKey.split('/')[0] ?? '';
     const podKey = `${ns}/${target.name}`;
-    const answer = await this.deps.specialize(target.ip, claim.token, claim.body).catch((err: unknown) => ({ status: 0, error: messageOf(err) }));
+    const answer = await this.deps.specialize(target.ip, claim.token, claim.body).catch((err: unknown): SpecializeAnswer => ({ status: 0, error: messageOf(err) }));
     if (answer.status !== 200) {
       // A pod that failed to specialize is not put back: it may be half-loaded. Delete it; the pool refills, and
       // the next decision finds the Revision short of a pod and claims or scales again.
@@ -205,7 +225,7 @@ export class PoolClaimer {
   }
 
   private deletePod(ns: string, pod: { name: string; uid: string }): void {
-    this.deps.podClient.delete(ns, pod.name, { uid: pod.uid }).catch((err: unknown) => this.deps.log.warn('autoscaler: deleting a failed pool pod', { pod: `${ns}/${pod.name}`, error: err }));
+    this.deps.podClient.delete(ns, pod.name, { uid: pod.uid }).catch((err: unknown) => this.deps.log.warn('autoscaler: deleting a pool pod', { pod: `${ns}/${pod.name}`, error: err }));
   }
 
   /** Forget pods the informer no longer shows warm: they are claimed (by anyone) or gone. */
