@@ -10,7 +10,7 @@ import { Resources } from '../../lib/kube/resources.js';
 import { viaActivator } from '../support/activator.js';
 import { config, kc, kubectl, kubectlFails, listPods, testNamespace, waitForValue } from '../support/cluster.js';
 import { ShardAutoscaler } from '../support/controllers.js';
-import { CodeServer, helloFunction, podPool, poolService, warmPods } from '../support/pool.js';
+import { claimedPods, CodeServer, helloFunction, podPool, poolService, warmPods } from '../support/pool.js';
 import { serving, waitForReady } from '../support/serving.js';
 
 // The prewarmed pool on the local cluster: cold starts claim warm pods, the pool refills, an empty pool
@@ -60,11 +60,7 @@ describe('prewarmed pool', function () {
     expect(body).to.include({ revision: 'fn-00001', greeting: 'from the pool' });
     expect(before.has(body.pod), `${body.pod} was one of the warm pods ${[...before].join(', ')}`).to.equal(true);
 
-    // The claim patch follows the load (so that it does not compete with the first request): it lands soon after.
-    const claimed = await waitForValue('the claimed pod labelled', async () => {
-      const pods = await listPods(ns.name, 'serving.knative.dev/revision=fn-00001');
-      return pods.length > 0 ? pods : undefined;
-    }, 10_000, 50);
+    const claimed = await claimedPods(ns.name, 'fn-00001');
     expect(claimed.map((p) => [p.metadata?.name, p.metadata?.labels?.['kzero.dev/pool-state'], p.metadata?.ownerReferences?.map((r) => `${r.kind}/${r.name}`)]))
       .to.deep.equal([[body.pod, 'claimed', ['Revision/fn-00001']]]);
     // The Deployment was never scaled: the claimed pod is the revision's only pod.
@@ -177,6 +173,7 @@ describe('prewarmed pool', function () {
       await kubectl(['apply', '-f', '-'], poolService(ns.name, 'idle', 'warm', pkg));
       await waitForReady('Service idle', () => serving.service.get(ns.name, 'idle'));
       const first = JSON.parse((await viaActivator(`idle.${ns.name}.localhost`)).body) as { pod: string };
+      await claimedPods(ns.name, 'idle-00001'); // claimed first (the patch follows the load), then gone
       const gone = await waitForValue('the claimed pod deleted once idle', async () => {
         const pods = (await listPods(ns.name, 'serving.knative.dev/revision=idle-00001')).filter((p) => !p.metadata?.deletionTimestamp);
         return pods.length === 0 ? true : undefined;

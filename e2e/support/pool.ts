@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { packTarGz } from '../../runtime/package/pack.js';
 import type { V1Pod } from '@kubernetes/client-node';
-import { config, isReady, listPods } from './cluster.js';
+import { config, isReady, listPods, waitForValue } from './cluster.js';
 
 // Warm pools in e2e tests and benchmarks: code packages served to pods from the host (the bridge address,
 // which every pod reaches), and the PodPool and pool-backed Service manifests.
@@ -74,4 +74,12 @@ export function poolService(ns: string, name: string, pool: string, code: { url:
 /** The pool's warm pods that are Ready to be claimed. */
 export async function warmPods(ns: string, pool: string): Promise<V1Pod[]> {
   return (await listPods(ns, `kzero.dev/pool=${pool},kzero.dev/pool-state=warm`)).filter((p) => isReady(p) && !p.metadata?.deletionTimestamp);
+}
+
+/** The pods claimed for a Revision, once there are some: the claim patch lands just after the first response. */
+export function claimedPods(ns: string, revision: string): Promise<V1Pod[]> {
+  return waitForValue(`a pod claimed for ${revision}`, async () => {
+    const pods = await listPods(ns, `serving.knative.dev/revision=${revision}`);
+    return pods.length > 0 ? pods : undefined;
+  }, 10_000, 50);
 }
