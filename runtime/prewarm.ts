@@ -5,10 +5,9 @@
 // and 12-27 ms for the first request without the rehearsal.
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, request, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { request } from 'undici';
 import { createLogger } from '../lib/log.js';
 import type { RuntimeConfig } from './config.js';
 import { makeLoader } from './loader.js';
@@ -33,13 +32,10 @@ export async function prewarm(config: Pick<RuntimeConfig, 'codeDir' | 'limits'>)
     const code = await listen(servers, (_req, res) => void res.end(gz));
     const admin = await listen(servers, adminHandler({ specializer, token: REHEARSAL_TOKEN, log: quiet }));
     const serving = await listen(servers, servingHandler({ specializer, holdMs: 5_000, log: quiet }));
-    const held = request(`${serving}/`).then((r) => r.body.text());
-    const reserved = await request(`${admin}/specialize`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${REHEARSAL_TOKEN}`, prefer: 'respond-async', 'content-type': 'application/json' },
-      body: JSON.stringify({ revision: 'kzero/rehearsal', claim: 'rehearsal', code: { url: `${code}/code.tgz`, sha256 }, env: {} }),
-    });
-    await reserved.body.text();
+    const held = call(`${serving}/`);
+    await call(`${admin}/specialize`, {
+      authorization: `Bearer ${REHEARSAL_TOKEN}`, prefer: 'respond-async', 'content-type': 'application/json',
+    }, JSON.stringify({ revision: 'kzero/rehearsal', claim: 'rehearsal', code: { url: `${code}/code.tgz`, sha256 }, env: {} }));
     await held;
   } catch {
     // only an optimisation
@@ -55,4 +51,18 @@ async function listen(servers: Server[], handler: RequestListener): Promise<stri
   servers.push(server);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** One request with node:http (the runtime loads no other HTTP client into the app's process); the body is drained. */
+function call(url: string, headers: Record<string, string> = {}, body?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: body === undefined ? 'GET' : 'POST', headers, timeout: 5_000 }, (res) => {
+      res.resume();
+      res.on('end', resolve);
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${url}: no answer`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
