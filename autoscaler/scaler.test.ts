@@ -368,11 +368,29 @@ describe('autoscaler/scaler Scaler (in-memory API server)', () => {
       expect(scalePatches()).to.deep.equal([['patch', 'default', 'hello-00001-deployment', 'scale', { spec: { replicas: 2 } }]]);
     });
 
-    it('a poke with claimed pods (not yet in the informer) does not claim again', async () => {
+    it('a poke with claimed pods (not yet in the informer) does not claim again, and answers with them (another activator may ask)', async () => {
       deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
-      await poolScaler.poke('default', 'hello-00001');
-      expect(await poolScaler.poke('default', 'hello-00001')).to.deep.equal({ pods: [] });
+      const first = await poolScaler.poke('default', 'hello-00001');
+      expect(await poolScaler.poke('default', 'hello-00001')).to.deep.equal(first);
       expect(claims.length).to.equal(1);
+      // Once the informer shows a claimed pod, the activators' informers do too: it is no longer in the answer.
+      pods.seed(claimedPod('claimed-1', clock.now()));
+      expect((await poolScaler.poke('default', 'hello-00001')).pods.map((p) => p.name)).to.deep.equal(['claimed-2', 'claimed-3']);
+    });
+
+    it('a poke that arrives while a tick claims for the revision gets the tick\'s pods, without waiting for its status write', async () => {
+      deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
+      decider('hello-00001').desired = 3;
+      let land!: () => void;
+      const slowStatus = new Promise<void>((r) => (land = r));
+      const realPatch = pas.patch.bind(pas);
+      pas.patch = (async (...args: Parameters<typeof pas.patch>) => { await slowStatus; return realPatch(...args); }) as typeof pas.patch;
+      const tick = poolScaler.tick();
+      await new Promise((r) => setImmediate(r));
+      const poked = await poolScaler.poke('default', 'hello-00001');
+      expect([poked.pods.map((p) => p.name), claims.length]).to.deep.equal([['claimed-1', 'claimed-2', 'claimed-3'], 1]);
+      land();
+      await tick;
     });
 
     it('a code failure writes CodeReady False as soon as the claimed pod reports it; later pokes do not claim, the Deployment serves', async () => {
@@ -453,7 +471,7 @@ describe('autoscaler/scaler Scaler (in-memory API server)', () => {
       await new Promise((r) => setImmediate(r));
       release();
       const [a, b] = await Promise.all([first, second]);
-      expect([a.pods.length, b.pods, claims, scalePatches()]).to.deep.equal([3, [], [['hello-00001', 3]], []]);
+      expect([a.pods.length, b.pods, claims, scalePatches()]).to.deep.equal([3, a.pods, [['hello-00001', 3]], []]);
     });
   });
 });

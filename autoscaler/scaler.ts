@@ -72,8 +72,9 @@ export class Scaler {
   private readonly deciders = new Map<string, { decider: DeciderLike; generation: number | undefined }>();
   /** Per revision: scaling in progress (a poke and a tick, or two pokes, must not both scale from zero). */
   private readonly busy = new Map<string, Promise<unknown>>();
-  /** Claimed pods the informer may not show yet, and claimed pods being deleted, by name (value: when). */
-  private readonly claimedRecently = new Map<string, Map<string, number>>();
+  /** Claimed pods the informer may not show yet (by name: when, and the pod's IP), per revision. */
+  private readonly claimedRecently = new Map<string, Map<string, { at: number; ip: string }>>();
+  /** Claimed pods being deleted, by namespace/name: when. */
   private readonly deletedRecently = new Map<string, number>();
   /** Revisions whose code package failed to load, until their PodAutoscaler changes. */
   private readonly codeFailures = new Map<string, CodeFailure & { generation: number | undefined }>();
@@ -99,7 +100,9 @@ export class Scaler {
       // A Deployment the cache does not show yet is at zero: its /scale is tried all the same.
       const dep = this.deps.deployments.get(pa.spec.scaleTargetRef.name, namespace);
       const claimed = this.claimedPods(pa);
-      if ((dep?.spec?.replicas ?? 0) + claimed.length > 0) return { pods: [] };
+      // Scaled already (by a tick, another poke, another activator's poke): the claimed pods the informers
+      // may not show yet are the answer, so that this activator need not wait for them.
+      if ((dep?.spec?.replicas ?? 0) + claimed.length > 0) return { pods: this.pendingClaims(keyOf(namespace, revision)) };
       const scale = this.deps.pokeScale(pa);
       this.deps.log.info('autoscaler: scaling from zero', { revision: keyOf(namespace, revision), scale });
       return { pods: await this.scaleTo(pa, dep, claimed, scale) };
@@ -115,12 +118,17 @@ export class Scaler {
     return next;
   }
 
+  /** Pods claimed for the revision that the informer does not show yet, with their IPs. */
+  private pendingClaims(key: string): ClaimedPod[] {
+    return [...(this.claimedRecently.get(key) ?? [])].map(([name, { ip }]) => ({ name, ip }));
+  }
+
   /** The revision's claimed pods, newest first: the informer's, plus claims it may not show yet, minus deletes. */
   private claimedPods(pa: PodAutoscaler): string[] {
     const ns = pa.metadata.namespace ?? '';
     const key = keyOf(ns, pa.metadata.name ?? '');
     const now = this.deps.clock.now();
-    const recent = this.claimedRecently.get(key) ?? new Map<string, number>();
+    const recent = this.claimedRecently.get(key) ?? new Map<string, { at: number; ip: string }>();
     const seen = new Map<string, number>();
     for (const p of this.deps.pods.list(ns)) {
       if (p.metadata?.labels?.[ServingLabels.revision] !== pa.metadata.name || !isClaimed(p)) continue;
@@ -128,7 +136,7 @@ export class Scaler {
       recent.delete(name);
       if (!p.metadata?.deletionTimestamp) seen.set(name, Date.parse(p.metadata?.annotations?.[KzeroAnnotations.claimedAt] ?? '') || 0);
     }
-    for (const [name, at] of recent) {
+    for (const [name, { at }] of recent) {
       if (at > now - PENDING_MS) seen.set(name, at);
       else recent.delete(name); // never seen (deleted before the informer caught up): forget it
     }
@@ -152,9 +160,9 @@ export class Scaler {
     const ns = pa.metadata.namespace ?? '';
     const key = keyOf(ns, pa.metadata.name ?? '');
     if (this.busy.has(key)) return; // a poke is scaling it; look again next tick
-    await this.serial(key, async () => {
+    const decided = await this.serial(key, async () => {
       const dep = this.deps.deployments.get(pa.spec.scaleTargetRef.name, ns);
-      if (!dep) return;
+      if (!dep) return undefined;
       const ready = this.deps.pods.list(ns).filter((p) => p.metadata?.labels?.[ServingLabels.revision] === pa.metadata.name && !p.metadata?.deletionTimestamp && isPodReady(p)).length;
       const claimed = this.claimedPods(pa);
       const current = (dep.spec?.replicas ?? 0) + claimed.length;
@@ -165,8 +173,10 @@ export class Scaler {
         await this.scaleTo(pa, dep, claimed, desired);
       }
       this.deps.onDecision?.(pa, desired, ready, decision.panicking);
-      await this.writeStatus(pa, desired, ready, now);
+      return { desired, ready };
     });
+    // Outside the revision's turn: a poke must not wait for a status write (seconds on a loaded API server).
+    if (decided) await this.writeStatus(pa, decided.desired, decided.ready, now);
   }
 
   private decider(pa: PodAutoscaler): DeciderLike {
@@ -220,8 +230,8 @@ export class Scaler {
       const outcome = await this.deps.pool.claimer.claim(rev, pa, plan.add);
       got = outcome.pods;
       if (got.length) {
-        const recent = this.claimedRecently.get(key) ?? new Map<string, number>();
-        for (const p of got) recent.set(p.name, now);
+        const recent = this.claimedRecently.get(key) ?? new Map<string, { at: number; ip: string }>();
+        for (const p of got) recent.set(p.name, { at: now, ip: p.ip });
         this.claimedRecently.set(key, recent);
       }
       if (outcome.missed) this.deps.log.info('autoscaler: pool miss, scaling the Deployment', { revision: key, missed: outcome.missed, reason: outcome.missReason });
