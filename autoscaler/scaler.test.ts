@@ -378,6 +378,16 @@ describe('autoscaler/scaler Scaler (in-memory API server)', () => {
       expect((await poolScaler.poke('default', 'hello-00001')).pods.map((p) => p.name)).to.deep.equal(['claimed-2', 'claimed-3']);
     });
 
+    it('a poke answers without the pending claimed pods a scale-down is deleting', async () => {
+      deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
+      await poolScaler.poke('default', 'hello-00001');
+      decider('hello-00001').desired = 1;
+      await poolScaler.tick(); // 3 -> 1: two claimed pods deleted before the informer ever showed them
+      const left = (await poolScaler.poke('default', 'hello-00001')).pods.map((p) => p.name);
+      const deleted = pods.writes().filter((a) => a.verb === 'delete').map((a) => a.name);
+      expect([left.length, deleted.length, left.some((n) => deleted.includes(n))]).to.deep.equal([1, 2, false]);
+    });
+
     it('a poke that arrives while a tick claims for the revision gets the tick\'s pods, without waiting for its status write', async () => {
       deployments.seed(deployment('hello-00001-deployment', withReplicas(0)));
       decider('hello-00001').desired = 3;

@@ -59,6 +59,12 @@ export interface PokeResult {
 }
 
 const keyOf = (ns: string, name: string): string => `${ns}/${name}`;
+/** A pod this process claimed for a revision, until the informer shows it. */
+interface PendingClaim {
+  at: number;
+  ip: string;
+}
+
 const isClaimed = (p: V1Pod): boolean => p.metadata?.labels?.[KzeroLabels.poolState] === PoolStates.claimed;
 /** How long a claim or a delete this process made counts before the informer shows it. */
 const PENDING_MS = 30_000;
@@ -73,7 +79,7 @@ export class Scaler {
   /** Per revision: scaling in progress (a poke and a tick, or two pokes, must not both scale from zero). */
   private readonly busy = new Map<string, Promise<unknown>>();
   /** Claimed pods the informer may not show yet (by name: when, and the pod's IP), per revision. */
-  private readonly claimedRecently = new Map<string, Map<string, { at: number; ip: string }>>();
+  private readonly claimedRecently = new Map<string, Map<string, PendingClaim>>();
   /** Claimed pods being deleted, by namespace/name: when. */
   private readonly deletedRecently = new Map<string, number>();
   /** Revisions whose code package failed to load, until their PodAutoscaler changes. */
@@ -102,7 +108,7 @@ export class Scaler {
       const claimed = this.claimedPods(pa);
       // Scaled already (by a tick, another poke, another activator's poke): the claimed pods the informers
       // may not show yet are the answer, so that this activator need not wait for them.
-      if ((dep?.spec?.replicas ?? 0) + claimed.length > 0) return { pods: this.pendingClaims(keyOf(namespace, revision)) };
+      if ((dep?.spec?.replicas ?? 0) + claimed.length > 0) return { pods: this.pendingClaims(keyOf(namespace, revision), claimed) };
       const scale = this.deps.pokeScale(pa);
       this.deps.log.info('autoscaler: scaling from zero', { revision: keyOf(namespace, revision), scale });
       return { pods: await this.scaleTo(pa, dep, claimed, scale) };
@@ -118,9 +124,13 @@ export class Scaler {
     return next;
   }
 
-  /** Pods claimed for the revision that the informer does not show yet, with their IPs. */
-  private pendingClaims(key: string): ClaimedPod[] {
-    return [...(this.claimedRecently.get(key) ?? [])].map(([name, { ip }]) => ({ name, ip }));
+  /** Of `claimed` (claimedPods: being deleted left out), those the informer does not show yet, with their IPs. */
+  private pendingClaims(key: string, claimed: readonly string[]): ClaimedPod[] {
+    const recent = this.claimedRecently.get(key);
+    return claimed.flatMap((name) => {
+      const pending = recent?.get(name);
+      return pending ? [{ name, ip: pending.ip }] : [];
+    });
   }
 
   /** The revision's claimed pods, newest first: the informer's, plus claims it may not show yet, minus deletes. */
@@ -128,7 +138,7 @@ export class Scaler {
     const ns = pa.metadata.namespace ?? '';
     const key = keyOf(ns, pa.metadata.name ?? '');
     const now = this.deps.clock.now();
-    const recent = this.claimedRecently.get(key) ?? new Map<string, { at: number; ip: string }>();
+    const recent = this.claimedRecently.get(key) ?? new Map<string, PendingClaim>();
     const seen = new Map<string, number>();
     for (const p of this.deps.pods.list(ns)) {
       if (p.metadata?.labels?.[ServingLabels.revision] !== pa.metadata.name || !isClaimed(p)) continue;
@@ -230,7 +240,7 @@ export class Scaler {
       const outcome = await this.deps.pool.claimer.claim(rev, pa, plan.add);
       got = outcome.pods;
       if (got.length) {
-        const recent = this.claimedRecently.get(key) ?? new Map<string, { at: number; ip: string }>();
+        const recent = this.claimedRecently.get(key) ?? new Map<string, PendingClaim>();
         for (const p of got) recent.set(p.name, { at: now, ip: p.ip });
         this.claimedRecently.set(key, recent);
       }

@@ -40,7 +40,7 @@ export class Specializer {
     if (s.phase === 'serving' && s.revision === req.revision) return ok(s.revision, s.timings);
     // Asked again after its reservation, the revision gets its own outcome: the failure, not a conflict.
     if (s.phase === 'failed' && s.revision === req.revision) return { status: s.status, body: { error: s.reason } };
-    if (s.phase !== 'waiting') return this.conflict(s, conflict(s, req.revision));
+    if (s.phase !== 'waiting') return this.conflict(s, conflictMessage(s, req.revision));
 
     let finish!: () => void;
     const claim = { ...(req.claim === undefined ? {} : { claim: req.claim }), since: this.now() };
@@ -74,7 +74,7 @@ export class Specializer {
       void this.specialize(req); // sets 'specializing' before its first await; its outcome is kept in the state
       return { status: 202, body: { revision: req.revision } };
     }
-    if (s.revision !== req.revision) return this.conflict(s, conflict(s, req.revision));
+    if (s.revision !== req.revision) return this.conflict(s, conflictMessage(s, req.revision));
     if (s.claim !== req.claim) return this.conflict(s, `already claimed for ${s.revision} by another claimer`);
     if (s.phase === 'failed') return { status: s.status, body: { error: s.reason } };
     return { status: 202, body: { revision: s.revision } };
@@ -119,7 +119,7 @@ function ok(revision: string, timings: Timings): Outcome {
   return { status: 200, body: { revision, ...timings } };
 }
 
-function conflict(s: Exclude<State, { phase: 'waiting' }>, wanted: string): string {
+function conflictMessage(s: Exclude<State, { phase: 'waiting' }>, wanted: string): string {
   if (s.phase === 'failed') return `already specialized for ${s.revision}, which failed: ${s.reason}`;
   return `already ${s.phase === 'serving' ? 'specialized' : 'specializing'} for ${s.revision}, cannot specialize for ${wanted}`;
 }

@@ -106,8 +106,8 @@ export const httpSpecialize: Specialize = async (ip, token, body, opts = {}) => 
 export class PoolClaimer {
   /**
    * UIDs of warm pods this process claimed, is claiming or lost a race for (uid -> when), until the informer
-   * no longer shows them warm, or for TAKEN_MS: a 422 may have come from a harmless change to a pod that is
-   * still warm, and it must not be skipped for good.
+   * no longer shows them warm, or for TAKEN_MS: a pod another claimer holds stays labelled warm until its
+   * claim patch lands (or, if that claimer died, until someone deletes it), and is looked at again later.
    */
   private readonly taken = new Map<string, number>();
 
@@ -163,8 +163,8 @@ export class PoolClaimer {
       const ip = pod.status!.podIP!;
       const started = this.deps.clock.now();
       this.taken.set(uid, started);
-      const claimed = { ...body, claim: randomUUID() };
-      const answer = await this.deps.specialize(ip, token, claimed, { reserve: true }).catch((err: unknown): SpecializeAnswer => ({ status: 0, error: messageOf(err) }));
+      const claimBody = { ...body, claim: randomUUID() };
+      const answer = await this.deps.specialize(ip, token, claimBody, { reserve: true }).catch((err: unknown): SpecializeAnswer => ({ status: 0, error: messageOf(err) }));
       if (answer.status === 409) {
         if ((answer.takenMs ?? 0) > ORPHAN_MS) {
           this.deps.log.warn('autoscaler: deleting a warm pod whose claimer never labelled it', { pod: `${ns}/${name}`, takenMs: answer.takenMs, error: answer.error });
@@ -180,7 +180,7 @@ export class PoolClaimer {
         continue;
       }
       const reserved = this.deps.clock.now();
-      return { pod: { name, ip }, specialized: this.settle(revKey, pool, { name, uid, ip, pod }, { token, body: claimed, labels, owner }, started, reserved) };
+      return { pod: { name, ip }, specialized: this.settle(revKey, pool, { name, uid, ip, pod }, { token, body: claimBody, labels, owner }, started, reserved) };
     }
     return { miss: lastMiss ?? 'no warm pod' };
   }
