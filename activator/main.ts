@@ -1,6 +1,5 @@
 // kzero's activator: the ingress. Routes by Host to a revision, proxies warm requests straight to a pod,
 // buffers cold ones while the shard autoscaler scales up, and reports load to the autoscalers. Wires only.
-import { Agent, createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { V1Endpoints, V1Pod } from '@kubernetes/client-node';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -16,15 +15,11 @@ import { Resources } from '../lib/kube/resources.js';
 import { KubeRest } from '../lib/kube/rest.js';
 import { SYSTEM_NAMESPACE } from '../controller/config/store.js';
 import { AutoscalerClient } from './autoscaler-client.js';
-import { buildHandlerChain } from './handler/chain.js';
-import { errorMiddleware } from './handler/errors.js';
-import { proxyHandler } from './handler/proxy.js';
-import { routeMiddleware } from './handler/route.js';
-import { upgradeHandler } from './handler/upgrade.js';
-import { activatorMetrics, metricsMiddleware } from './metrics.js';
+import { activatorHooks } from './handler/proxy.js';
+import { ProxyServer } from './http1/server.js';
+import { activatorMetrics, requestRecorder } from './metrics.js';
 import { DirectProber } from './net/prober.js';
 import { RevisionRegistry, type RevisionState } from './revisions.js';
-import { normalizeHost } from './routing/hosts.js';
 import { buildRoutingTable, type RoutingTable } from './routing/table.js';
 import { StatsCollector } from './stats/collector.js';
 
@@ -54,30 +49,12 @@ async function main(): Promise<void> {
   const autoscalers = new AutoscalerClient({ endpoints, namespace: SYSTEM_NAMESPACE, token, clock, log, nameTemplate: flags.get('autoscaler-name') ?? 'autoscaler-{shard}' });
   const prober = new DirectProber(registry, clock);
   const stats = new StatsCollector();
-  const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256 });
-  const proxyDeps = {
-    clock, agent, prober, queueLimit: Number(flags.get('queue-limit') ?? 10_000), coldStartSeconds: metrics.coldStartSeconds,
+  const server = new ProxyServer(activatorHooks({
+    clock, prober, stats, log, queueLimit: Number(flags.get('queue-limit') ?? 10_000), coldStartSeconds: metrics.coldStartSeconds,
     poke: (rev: RevisionState) => autoscalers.poke(rev.shard, rev.namespace, rev.name, (pods) => registry.announce(rev, pods.map((p) => p.ip))),
-  };
-  const routeDeps = { table: () => table, registry };
-  const handle = buildHandlerChain([
-    errorMiddleware(log),
-    metricsMiddleware(metrics, clock),
-    routeMiddleware(routeDeps),
-    (next) => async (ctx) => {
-      stats.request(ctx.revision!);
-      await next(ctx);
-    },
-  ], proxyHandler(proxyDeps));
-
-  let draining = false;
-  const server = createServer((req, res) => {
-    const ctx = { req, res, host: normalizeHost(req.headers.host), startedAt: clock.now() };
-    if (draining) res.setHeader('Connection', 'close');
-    void handle(ctx);
-  });
-  server.on('upgrade', upgradeHandler(routeDeps, proxyDeps));
-  server.keepAliveTimeout = 65_000;
+    route: { table: () => table, registry },
+    record: requestRecorder(metrics, clock),
+  }), clock);
 
   const sampler = setInterval(() => stats.sample(registry.all()), 100);
   const reporter = setInterval(() => {
@@ -89,9 +66,9 @@ async function main(): Promise<void> {
 
   await Promise.all([routes.start(), revisions.start(), pods.start(), endpoints.start()]);
   const listen = parseListen(flags.get('listen') ?? '127.0.0.1:8080');
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(listen.port, listen.host, resolve));
+  await server.listen(listen.port, listen.host);
   const adminListen = parseListen(flags.get('admin-addr') ?? '127.0.0.1:9091');
-  const admin = adminServer(promRegistry, () => !draining);
+  const admin = adminServer(promRegistry, () => !server.draining);
   await new Promise<void>((resolve) => admin.listen(adminListen.port, adminListen.host, resolve));
   log.info('activator: serving', { listen: `${listen.host}:${listen.port}`, admin: `${adminListen.host}:${adminListen.port}` });
 
@@ -99,12 +76,11 @@ async function main(): Promise<void> {
   // take us out) and close each connection after its response (clients stop reusing them). Then stop
   // listening, let in-flight requests finish (bounded by --drain-seconds), and exit.
   const stop = (): void => {
-    if (draining) return;
-    draining = true;
+    if (server.draining) return;
+    server.draining = true;
     log.info('activator: draining');
     setTimeout(() => {
       server.close(() => process.exit(0));
-      server.closeIdleConnections();
       clearInterval(sampler);
       clearInterval(reporter);
       prober.stop();

@@ -1,7 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Clock } from '../lib/clock.js';
-import type { Middleware } from './handler/context.js';
-import type { RevisionRegistry } from './revisions.js';
+import type { RevisionRegistry, RevisionState } from './revisions.js';
 
 export interface ActivatorMetrics {
   requests: Counter<'namespace' | 'revision' | 'code'>;
@@ -24,24 +23,17 @@ export function activatorMetrics(registry: Registry, revisions: RevisionRegistry
   };
 }
 
-export function metricsMiddleware(m: ActivatorMetrics, clock: Clock): Middleware {
-  // Labelled children looked up once: on the warm path prom-client's label hashing is a visible cost.
+/** Counts a finished request and observes its latency; labelled children are looked up once (label hashing is a visible cost on the warm path). */
+export function requestRecorder(m: ActivatorMetrics, clock: Clock): (revision: RevisionState | undefined, status: number, path: string, startedAt: number) => void {
   const counters = new Map<string, { inc(): void }>();
   const latencies = new Map<string, { observe(v: number): void }>();
-  return (next) => async (ctx) => {
-    try {
-      await next(ctx);
-    } finally {
-      const rev = ctx.revision;
-      const code = String(ctx.res.statusCode);
-      const key = `${rev?.key ?? ''}/${code}`;
-      let counter = counters.get(key);
-      if (!counter) counters.set(key, (counter = m.requests.labels(rev?.namespace ?? '', rev?.name ?? '', code)));
-      counter.inc();
-      const path = ctx.path ?? 'none';
-      let latency = latencies.get(path);
-      if (!latency) latencies.set(path, (latency = m.latency.labels(path)));
-      latency.observe((clock.now() - ctx.startedAt) / 1000);
-    }
+  return (rev, status, path, startedAt) => {
+    const key = `${rev?.key ?? ''}/${status}`;
+    let counter = counters.get(key);
+    if (!counter) counters.set(key, (counter = m.requests.labels(rev?.namespace ?? '', rev?.name ?? '', String(status))));
+    counter.inc();
+    let latency = latencies.get(path);
+    if (!latency) latencies.set(path, (latency = m.latency.labels(path)));
+    latency.observe((clock.now() - startedAt) / 1000);
   };
 }

@@ -1,16 +1,16 @@
-import type { Agent } from 'node:http';
+import type { EventEmitter } from 'node:events';
 import type { Histogram } from 'prom-client';
 import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/log.js';
 import { ActivatorError } from '../errors.js';
+import type { PodSlot, ProxyHooks } from '../http1/connection.js';
 import type { DirectProber } from '../net/prober.js';
-import type { EventEmitter } from 'node:events';
 import type { RevisionState } from '../revisions.js';
-import type { Handler, RequestContext } from './context.js';
-import { forward } from './forward.js';
+import type { StatsCollector } from '../stats/collector.js';
+import { resolveRevision, type RouteDeps } from './route.js';
 
 export interface ProxyDeps {
   clock: Clock;
-  agent: Agent;
   prober: DirectProber;
   /** Tells the revision's shard autoscaler that a request is waiting for a revision with no pod. */
   poke(rev: RevisionState): void;
@@ -47,25 +47,55 @@ export async function acquirePod(rev: RevisionState, deps: ProxyDeps, started: n
   throw new ActivatorError('COLD_START_TIMEOUT', `revision "${rev.name}": no pod could take the request within ${Math.round(rev.timeoutMs / 1000)}s`);
 }
 
-/** A pod for the request (see acquirePod), then the request to it. */
-export function proxyHandler(deps: ProxyDeps): Handler {
-  return async (ctx: RequestContext) => {
-    const rev = ctx.revision!;
-    const started = deps.clock.now();
-    const got = await acquirePod(rev, deps, started, ctx.res);
-    if (!got) return; // the client went away while waiting
-    const { slot, cold } = got;
-    ctx.path = cold ? 'cold' : 'warm';
-    if (cold) deps.coldStartSeconds.observe({ path: rev.pooled.has(slot.ip) ? 'pool' : 'deployment' }, (deps.clock.now() - started) / 1000);
-    try {
-      const waited = deps.clock.now() - started;
-      await forward(ctx, slot.ip, rev.port, deps.agent, {
-        responseStartMs: Math.max(1, Math.min(rev.responseStartTimeoutMs, rev.timeoutMs) - waited),
-        totalMs: Math.max(1, rev.timeoutMs - waited),
-        idleMs: rev.idleTimeoutMs,
+/** A request routed to a revision, and how it got its pod. */
+export interface RoutedRequest {
+  revision: RevisionState;
+  path: 'warm' | 'cold';
+}
+
+export interface HookDeps extends ProxyDeps {
+  route: RouteDeps;
+  stats: StatsCollector;
+  record(revision: RevisionState | undefined, status: number, path: string, startedAt: number): void;
+  log: Logger;
+}
+
+/** Knative's timeouts for the exchange, less what the request already waited for its pod. */
+function podSlot(rev: RevisionState, slot: Slot, waited: number): PodSlot {
+  return {
+    ip: slot.ip, port: rev.port, release: slot.release, label: `revision "${rev.name}"`,
+    responseStartMs: Math.max(1, Math.min(rev.responseStartTimeoutMs, rev.timeoutMs) - waited),
+    totalMs: Math.max(1, rev.timeoutMs - waited),
+    idleMs: rev.idleTimeoutMs,
+  };
+}
+
+/** The activator's decisions for each request: Route and revision by Host, a pod (warm or after a cold start), metrics and logs. */
+export function activatorHooks(deps: HookDeps): ProxyHooks<RoutedRequest> {
+  return {
+    resolve(_head, host) {
+      const { revision } = resolveRevision(deps.route, host);
+      deps.stats.request(revision);
+      return { revision, path: 'warm' };
+    },
+    acquire(routed, client, startedAt) {
+      const rev = routed.revision;
+      // The warm path: a pod with room now, no promise.
+      const warm = rev.backends.failure || rev.backends.readyCount === 0 ? undefined : rev.backends.tryAcquire();
+      if (warm) return podSlot(rev, warm, 0);
+      return acquirePod(rev, deps, startedAt, client).then((got) => {
+        if (!got) return undefined;
+        const waited = deps.clock.now() - startedAt;
+        if (got.cold) {
+          routed.path = 'cold';
+          deps.coldStartSeconds.observe({ path: rev.pooled.has(got.slot.ip) ? 'pool' : 'deployment' }, waited / 1000);
+        }
+        return podSlot(rev, got.slot, waited);
       });
-    } finally {
-      slot.release();
-    }
+    },
+    done(routed, status, startedAt, host, error) {
+      deps.record(routed?.revision, status, routed?.path ?? 'none', startedAt);
+      if (error && error.status >= 500) deps.log.warn('activator: request failed', { host, revision: routed?.revision.key, code: error.code, error: error.message });
+    },
   };
 }

@@ -1,7 +1,6 @@
 import { ActivatorError } from '../errors.js';
 import { lookup, pickTarget, type RevisionTarget, type RouteEntry, type RoutingTable } from '../routing/table.js';
 import type { RevisionRegistry, RevisionState } from '../revisions.js';
-import type { Middleware } from './context.js';
 
 export interface RouteDeps {
   table: () => RoutingTable;
@@ -17,11 +16,4 @@ export function resolveRevision(deps: RouteDeps, host: string): { route: RouteEn
   const revision = target && deps.registry.get(target.namespace, target.revision);
   if (!target || !revision) throw new ActivatorError('REVISION_FAILED', `Route ${route.namespace}/${route.route}: revision "${target?.revision}" is not known yet`);
   return { route, target, revision };
-}
-
-export function routeMiddleware(deps: RouteDeps): Middleware {
-  return (next) => async (ctx) => {
-    Object.assign(ctx, resolveRevision(deps, ctx.host));
-    await next(ctx);
-  };
 }
