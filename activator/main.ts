@@ -20,7 +20,7 @@ import { ProxyServer } from './http1/server.js';
 import { activatorMetrics, requestRecorder } from './metrics.js';
 import { DirectProber } from './net/prober.js';
 import { RevisionRegistry, type RevisionState } from './revisions.js';
-import { buildRoutingTable, type RoutingTable } from './routing/table.js';
+import { RoutingIndex } from './routing/table.js';
 import { StatsCollector } from './stats/collector.js';
 
 const { flags } = parseFlags(process.argv.slice(2));
@@ -37,9 +37,8 @@ async function main(): Promise<void> {
   const endpoints = informerFor(kc, rest.resource<V1Endpoints>(Resources.endpoints), { namespace: SYSTEM_NAMESPACE, clock, log });
 
   const registry = new RevisionRegistry(clock);
-  let table: RoutingTable = buildRoutingTable([]);
-  const rebuild = (): void => void (table = buildRoutingTable(routes.list()));
-  routes.on({ add: rebuild, update: rebuild, delete: rebuild });
+  const routing = new RoutingIndex();
+  routes.on({ add: (r) => routing.upsert(r), update: (r) => routing.upsert(r), delete: (r) => routing.remove(r) });
   revisions.on({ add: (r) => registry.upsertRevision(r), update: (r) => registry.upsertRevision(r), delete: (r) => registry.deleteRevision(r) });
   pods.on({ add: (p) => registry.upsertPod(p), update: (p) => registry.upsertPod(p), delete: (p) => registry.deletePod(p) });
 
@@ -52,7 +51,7 @@ async function main(): Promise<void> {
   const server = new ProxyServer(activatorHooks({
     clock, prober, stats, log, queueLimit: Number(flags.get('queue-limit') ?? 10_000), coldStartSeconds: metrics.coldStartSeconds,
     poke: (rev: RevisionState) => autoscalers.poke(rev.shard, rev.namespace, rev.name, (pods) => registry.announce(rev, pods.map((p) => p.ip))),
-    route: { table: () => table, registry },
+    route: { table: () => routing.table, registry },
     record: requestRecorder(metrics, clock),
   }), clock);
 

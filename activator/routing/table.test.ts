@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ServingLabels, VISIBILITY_CLUSTER_LOCAL } from '../../api/serving/labels.js';
 import type { Route, TrafficTarget } from '../../api/serving/v1/types.js';
 import { cond, route, withCondition, withLabels, withNamespace, withStatusTraffic, withURL, type Opt } from '../../controller/testing/builders.js';
-import { buildRoutingTable, lookup, pickTarget, type RouteEntry, type RoutingTable } from './table.js';
+import { buildRoutingTable, lookup, pickTarget, RoutingIndex, type RouteEntry, type RoutingTable } from './table.js';
 
 const assigned = (status: 'True' | 'False' | 'Unknown' = 'True'): Opt<Route> => withCondition(cond('AllTrafficAssigned', status)) as Opt<Route>;
 const clusterLocal: Opt<Route> = withLabels({ [ServingLabels.visibility]: VISIBILITY_CLUSTER_LOCAL });
@@ -180,6 +180,41 @@ describe('activator/routing/table', () => {
         counts.set(t.revision, (counts.get(t.revision) ?? 0) + 1);
       }
       expect(Object.fromEntries(counts)).to.deep.equal({ 'hello-00001': 500, 'hello-00002': 500 });
+    });
+  });
+
+  describe('RoutingIndex', () => {
+    const hello = (url: string, ...traffic: TrafficTarget[]): Route => route('hello', withURL(url), withStatusTraffic(...traffic), assigned());
+    const other = route('other', withNamespace('team-b'), withURL('http://other.team-b.example.com'), withStatusTraffic({ revisionName: 'other-00001', percent: 100 }), assigned());
+
+    it('after any sequence of upserts and removals, equals the table built from the Routes that remain', () => {
+      const index = new RoutingIndex();
+      const v1 = hello('http://hello.default.example.com', { revisionName: 'hello-00001', percent: 100, tag: 'old', url: 'http://old-hello.default.example.com' });
+      const v2 = hello('http://hello.default.example.com', { revisionName: 'hello-00002', percent: 100, tag: 'new', url: 'http://new-hello.default.example.com' });
+      const steps: Array<[string, () => void, Route[]]> = [
+        ['add hello v1', () => index.upsert(v1), [v1]],
+        ['add other', () => index.upsert(other), [v1, other]],
+        ['update hello to v2 (tag old gone, tag new added)', () => index.upsert(v2), [v2, other]],
+        ['update hello to v2 again', () => index.upsert(v2), [v2, other]],
+        ['remove hello', () => index.remove(v2), [other]],
+        ['remove hello again', () => index.remove(v2), [other]],
+        ['remove other', () => index.remove(other), []],
+      ];
+      for (const [name, step, remaining] of steps) {
+        step();
+        const want = buildRoutingTable(remaining);
+        expect({ external: asObject(index.table.external), internal: asObject(index.table.internal) }, name).to.deep.equal({ external: asObject(want.external), internal: asObject(want.internal) });
+      }
+    });
+
+    it('removing a Route leaves a host another Route took since with that Route', () => {
+      const index = new RoutingIndex();
+      const a = hello('http://shared.example.com', { revisionName: 'hello-00001', percent: 100 });
+      const b = route('b', withURL('http://shared.example.com'), withStatusTraffic({ revisionName: 'b-00001', percent: 100 }), assigned());
+      index.upsert(a);
+      index.upsert(b);
+      index.remove(a);
+      expect(lookup(index.table, 'shared.example.com')?.route).to.equal('b');
     });
   });
 });

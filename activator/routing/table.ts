@@ -3,8 +3,8 @@ import { ServingLabels, VISIBILITY_CLUSTER_LOCAL } from '../../api/serving/label
 import type { Route } from '../../api/serving/v1/types.js';
 import { clusterLocalHosts, hostOfUrl } from './hosts.js';
 
-// The routing table: an immutable value built from the Routes' status (pure). The activator swaps it whole
-// when a Route changes and keeps serving the last one while the API server is away.
+// The routing table: host -> Route entry, built from the Routes' status (pure), and kept by the activator
+// one Route at a time (RoutingIndex). It keeps serving the last one while the API server is away.
 
 export interface RevisionTarget {
   namespace: string;
@@ -54,6 +54,38 @@ export function buildRoutingTable(routes: Iterable<Route>): RoutingTable {
     }
   }
   return { external, internal };
+}
+
+/**
+ * The routing table kept up to date one Route at a time: a Route's change costs its own entries, not a
+ * rebuild of every Route (1,000 Routes changing once each would otherwise cost a million entries).
+ * Each Route's entries come from buildRoutingTable, so the rules live in one place.
+ */
+export class RoutingIndex {
+  readonly table: { readonly external: Map<string, RouteEntry>; readonly internal: Map<string, RouteEntry> } = { external: new Map(), internal: new Map() };
+  private readonly byRoute = new Map<string, RoutingTable>();
+
+  upsert(route: Route): void {
+    const key = `${route.metadata.namespace}/${route.metadata.name}`;
+    this.removeKey(key);
+    const own = buildRoutingTable([route]);
+    this.byRoute.set(key, own);
+    for (const [h, e] of own.external) this.table.external.set(h, e);
+    for (const [h, e] of own.internal) this.table.internal.set(h, e);
+  }
+
+  remove(route: Route): void {
+    this.removeKey(`${route.metadata.namespace}/${route.metadata.name}`);
+  }
+
+  private removeKey(key: string): void {
+    const own = this.byRoute.get(key);
+    if (!own) return;
+    this.byRoute.delete(key);
+    // Only hosts still pointing at this Route's entries: a host another Route took since stays with it.
+    for (const [h, e] of own.external) if (this.table.external.get(h) === e) this.table.external.delete(h);
+    for (const [h, e] of own.internal) if (this.table.internal.get(h) === e) this.table.internal.delete(h);
+  }
 }
 
 /** The entry for a host; cluster-local Routes are reachable only by their cluster-local names. */
