@@ -1,7 +1,7 @@
 // A small, strict ustar reader over an in-memory archive. Pure: no I/O. It accepts regular files and
 // directories (with GNU long names and pax path/size) and rejects everything that could escape the
 // extraction directory or exhaust the host: links, devices, absolute or `..` paths, oversize archives.
-import { gunzip } from 'node:zlib';
+import { gunzip, gunzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { PackageError } from '../errors.js';
 
@@ -27,11 +27,15 @@ export type TarEntry =
 const BLOCK = 512;
 const gunzipAsync = promisify(gunzip);
 
+/** Below this a package is gunzipped on the main thread: faster than a thread-pool round trip on a busy node. */
+const SYNC_GUNZIP_BYTES = 256 * 1024;
+
 /** Gunzips a package, failing clearly (instead of exhausting memory) when it unpacks past the limit. */
 export async function gunzipPackage(gz: Buffer, maxUnpackedBytes: number): Promise<Buffer> {
   if (gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b) throw new PackageError('code package is not gzip-compressed (want a .tar.gz)');
   try {
-    return await gunzipAsync(gz, { maxOutputLength: maxUnpackedBytes });
+    const options = { maxOutputLength: maxUnpackedBytes };
+    return gz.length < SYNC_GUNZIP_BYTES ? gunzipSync(gz, options) : await gunzipAsync(gz, options);
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
       throw new PackageError(`code package unpacks to more than ${maxUnpackedBytes} bytes`);
