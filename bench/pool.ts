@@ -1,6 +1,7 @@
 // Prewarmed-pool benchmarks, against the local cluster (`kzero up` first), as root:
 //   npm run bench:pool                (both)
-//   npm run bench:pool -- cold [n]    (first-byte cold-start latency, pool path vs Deployment path, n each, interleaved; default 50)
+//   npm run bench:pool -- cold [n]    (first-byte cold-start latency, pool path vs Deployment path, n each, interleaved; default 50;
+//                                     KZERO_BENCH_DETAIL=1 prints each cold start)
 //   npm run bench:pool -- drain [n]   (claims from a pool of n warm pods until drained, then the refill; default 100)
 // The same function, runtime image and code package on both paths: a Revision whose pool does not exist
 // takes the Deployment path (the runtime loads the code itself at start). Quote ratios and medians.
@@ -66,6 +67,7 @@ async function cold(code: CodeServer, n: number): Promise<void> {
         const pod = (JSON.parse(a.body) as { pod: string }).pod;
         if ((path === 'pool') !== pod.startsWith('warm-podpool-')) throw new Error(`${name} was served by ${pod}, not on the ${path} path`);
         ms[path].push(a.ms);
+        if (process.env.KZERO_BENCH_DETAIL) console.error(`bench: ${name} ${Math.round(a.ms)} ms`);
       }
     }
     const pool = summary(ms.pool);
