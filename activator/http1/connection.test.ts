@@ -235,6 +235,25 @@ describe('activator/http1 (real servers on 127.0.0.1)', () => {
     expect([res.statusCode, body]).to.deep.equal([200, 'got:body']);
   });
 
+  it('a response that comes before the whole request body (413) is passed on, and both connections close after it', async () => {
+    const podSockets = new Set<Socket>();
+    const pod = await listen((req, res) => {
+      podSockets.add(req.socket);
+      res.writeHead(413, { connection: 'close' }).end('too large');
+    });
+    const act = await activator(pod.port, limits);
+    const s = connect({ host: '127.0.0.1', port: act.port });
+    s.setEncoding('latin1');
+    let out = '';
+    s.on('data', (d: string) => (out += d));
+    s.write('POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000\r\n\r\n' + 'x'.repeat(1000));
+    await once(s, 'end');
+    expect(out).to.match(/^HTTP\/1\.1 413 Payload Too Large\r\n[\s\S]*connection: close\r\n[\s\S]*\r\n\r\n9\r\ntoo large\r\n0\r\n\r\n$/);
+    s.destroy();
+    expect(await act.next()).to.deep.equal({ status: 413, error: undefined });
+    expect(act.inflight()).to.equal(0);
+  });
+
   it('a HEAD response carries Content-Length but no body, and the connection goes on', async () => {
     const pod = await listen((req, res) => {
       res.writeHead(200, { 'content-length': '1000' });

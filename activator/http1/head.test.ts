@@ -178,4 +178,16 @@ describe('activator/http1/head', () => {
     expect(responseHeadForClient(res, false)).to.equal('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n');
     expect(responseHeadForClient(res, true)).to.equal('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nconnection: close\r\n\r\n');
   });
+
+  it('responseHeadForClient drops a Content-Length that came with a Transfer-Encoding', () => {
+    const res = parseResponseHead(req(['HTTP/1.1 200 OK', 'Content-Length: 5', 'Transfer-Encoding: chunked']), 'GET');
+    expect(res.framing).to.deep.equal({ kind: 'chunked' });
+    expect(responseHeadForClient(res, false)).to.equal('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+    const head = parseResponseHead(req(['HTTP/1.1 200 OK', 'Content-Length: 5']), 'HEAD');
+    expect(responseHeadForClient(head, false)).to.equal('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n');
+  });
+
+  it('a status line with a control character in its reason is refused', () => {
+    expect(() => parseResponseHead('HTTP/1.1 200 O\x01K', 'GET')).to.throw(HeadError, /malformed status line/);
+  });
 });

@@ -142,7 +142,7 @@ export function parseRequestHead(text: string): RequestHead {
 export function parseResponseHead(text: string, method: string): ResponseHead {
   const bad = (m: string): HeadError => new HeadError(502, `invalid response from the pod: ${m}`);
   const { start, headers } = fields(text, bad);
-  const m = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(start);
+  const m = /^HTTP\/1\.([01]) (\d{3})(?: ([\t\x20-\x7e\x80-\xff]*))?$/.exec(start);
   if (!m) throw bad(`malformed status line "${start.slice(0, 60)}"`);
   const minor = m[1] === '1' ? 1 : 0;
   const status = Number(m[2]);
@@ -203,12 +203,19 @@ export function requestHeadForPod(req: RequestHead, clientIp: string, host: stri
   return out + '\r\n';
 }
 
-/** The head the client gets: the pod's status and fields less the hop-by-hop ones; `close` adds Connection: close. */
+/**
+ * The head the client gets: the pod's status and fields less the hop-by-hop ones; `close` adds Connection:
+ * close. A Content-Length beside a Transfer-Encoding is dropped: the coding frames the body (RFC 9112 6.3),
+ * and a hop in front of us must not read the length instead.
+ */
 export function responseHeadForClient(res: ResponseHead, close: boolean): string {
   let out = `HTTP/1.1 ${res.status} ${res.reason}\r\n`;
   const h = res.headers;
+  const coded = res.framing.kind === 'chunked' || res.framing.kind === 'close';
   for (let i = 0; i < h.length; i += 2) {
-    if (!isHopByHop(h[i]!.toLowerCase(), res.connection)) out += `${h[i]!}: ${h[i + 1]!}\r\n`;
+    const lower = h[i]!.toLowerCase();
+    if (isHopByHop(lower, res.connection) || (coded && lower === 'content-length')) continue;
+    out += `${h[i]!}: ${h[i + 1]!}\r\n`;
   }
   if (close) out += 'connection: close\r\n';
   return out + '\r\n';
