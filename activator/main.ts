@@ -17,7 +17,7 @@ import { SYSTEM_NAMESPACE } from '../controller/config/store.js';
 import { AutoscalerClient } from './autoscaler-client.js';
 import { activatorHooks } from './handler/proxy.js';
 import { ProxyServer } from './http1/server.js';
-import { activatorMetrics, requestRecorder } from './metrics.js';
+import { activatorMetrics, podConnectionMetrics, requestRecorder } from './metrics.js';
 import { DirectProber } from './net/prober.js';
 import { RevisionRegistry, type RevisionState } from './revisions.js';
 import { RoutingIndex } from './routing/table.js';
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     route: { table: () => routing.table, registry },
     record: requestRecorder(metrics, clock),
   }), clock);
+  podConnectionMetrics(promRegistry, server.pool);
 
   const sampler = setInterval(() => stats.sample(registry.all()), 100);
   const reporter = setInterval(() => {

@@ -23,6 +23,16 @@ export function activatorMetrics(registry: Registry, revisions: RevisionRegistry
   };
 }
 
+/** Kept-alive pod connections waiting for a request: with the request rate, how much connection reuse there is. */
+export function podConnectionMetrics(registry: Registry, pool: { readonly idle: number }): void {
+  new Gauge({
+    name: 'kzero_activator_pod_connections_idle', help: 'Kept-alive connections to pods, idle in the pool.', registers: [registry],
+    collect() {
+      this.set(pool.idle);
+    },
+  });
+}
+
 /** Counts a finished request and observes its latency; labelled children are looked up once (label hashing is a visible cost on the warm path). */
 export function requestRecorder(m: ActivatorMetrics, clock: Clock): (revision: RevisionState | undefined, status: number, path: string, startedAt: number) => void {
   const counters = new Map<string, { inc(): void }>();
