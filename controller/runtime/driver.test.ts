@@ -197,6 +197,13 @@ describe('runtime/driver Controller', () => {
       expect([r.seen.length, c.log.length, ctl.queue.retries('default/foo')]).to.deep.equal([0, 0, 0]);
     });
 
+    it('an object being deleted: not reconciled (its children are not recreated), no call, its back-off forgotten', async () => {
+      const { c, r, ctl } = setup(observe, service('foo', (s) => void (s.metadata.deletionTimestamp = new Date(NOW))));
+      ctl.queue.addRateLimited('default/foo');
+      await ctl.process('default/foo');
+      expect([r.seen.length, c.log.length, ctl.queue.retries('default/foo')]).to.deep.equal([0, 0, 0]);
+    });
+
     it('a cluster-scoped key ("/name") reads the object without a namespace', async () => {
       const { r, ctl } = setup(observe, service('global', (s) => void delete s.metadata.namespace));
       await ctl.process('/global');

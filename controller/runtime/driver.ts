@@ -105,8 +105,11 @@ export class Controller<T extends Reconcilable> {
   async process(key: string): Promise<void> {
     const [namespace = '', name = ''] = key.split('/');
     const current = this.latest(key, this.deps.lister.get(name, namespace || undefined));
-    if (!current) {
-      this.queue.forget(key); // deleted; owner references let the garbage collector take the children
+    // Gone, or on its way out (kzero sets no finalizers): owner references let the garbage collector take
+    // the children. Reconciling an object being deleted would recreate the children the collector is
+    // removing (in a terminating namespace, a 403 on every retry), as Knative's reconcilers know to avoid.
+    if (!current || current.metadata?.deletionTimestamp) {
+      this.queue.forget(key);
       return;
     }
     const log = this.deps.log.with({ kind: this.kind, object: key });
