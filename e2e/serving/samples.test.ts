@@ -101,6 +101,22 @@ describe('serving: the hello world Service', function () {
   });
 });
 
+describe('serving: deleting a Service in the foreground', function () {
+  let ns: { name: string; cleanup: () => Promise<void> };
+  before(async () => (ns = await testNamespace('e2e-fg')));
+  after(async () => ns?.cleanup());
+
+  // The garbage collector deletes the children first while the Service waits with a deletionTimestamp: a
+  // controller that reconciled it then would recreate them, and the deletion would never end.
+  it('completes, and no child is recreated', async () => {
+    await kubectl(['apply', '-f', '-'], hello(ns.name, 'fg').replace('name: hello', 'name: fg'));
+    await waitForReady('Service fg', () => getService(ns.name, 'fg'));
+    await kubectl(['delete', 'ksvc', 'fg', '-n', ns.name, '--cascade=foreground', '--wait=true', '--timeout=60s']);
+    const left = await kubectl(['get', 'ksvc,configurations,routes,revisions,deployments,podautoscalers', '-n', ns.name, '-o', 'name']);
+    expect(left.trim()).to.equal('');
+  });
+});
+
 describe('serving: traffic split and BYO revision names (Knative docs)', function () {
   let ns: { name: string; cleanup: () => Promise<void> };
   before(async () => (ns = await testNamespace('e2e-split')));
