@@ -19,14 +19,17 @@ export interface ProxyDeps {
   coldStartSeconds: Histogram<'path'>;
 }
 
-export type Slot = { ip: string; release: () => void };
+type Slot = { ip: string; release: () => void };
+
+type Acquired = { slot: Slot; cold: boolean };
 
 /**
- * A pod with room for one request (or upgraded connection) to `rev`. Warm: at once. Cold: the autoscaler is
- * poked, starting pods are probed, and the caller waits in a bounded queue until the revision's timeout;
- * a revision that cannot start fails at once. Undefined if `client` went away while waiting.
+ * A pod with room for one request (or upgraded connection) to `rev`. Warm: at once, without a promise (the
+ * warm path's cost). Cold: the autoscaler is poked, starting pods are probed, and the caller waits in a
+ * bounded queue until the revision's timeout; a revision that cannot start fails at once. Undefined if
+ * `client` went away while waiting.
  */
-export async function acquirePod(rev: RevisionState, deps: ProxyDeps, started: number, client: EventEmitter): Promise<{ slot: Slot; cold: boolean } | undefined> {
+function acquirePod(rev: RevisionState, deps: ProxyDeps, started: number, client: EventEmitter): Acquired | Promise<Acquired | undefined> {
   if (rev.backends.failure) throw new ActivatorError('REVISION_FAILED', rev.backends.failure);
   const cold = rev.backends.readyCount === 0;
   if (cold) deps.poke(rev);
@@ -35,6 +38,10 @@ export async function acquirePod(rev: RevisionState, deps: ProxyDeps, started: n
   }
   const warm = rev.backends.tryAcquire();
   if (warm) return { slot: warm, cold };
+  return waitForPod(rev, deps, started, client, cold);
+}
+
+async function waitForPod(rev: RevisionState, deps: ProxyDeps, started: number, client: EventEmitter, cold: boolean): Promise<Acquired | undefined> {
   const abort = new AbortController();
   const onClose = (): void => abort.abort();
   client.once('close', onClose);
@@ -80,10 +87,7 @@ export function activatorHooks(deps: HookDeps): ProxyHooks<RoutedRequest> {
     },
     acquire(routed, client, startedAt) {
       const rev = routed.revision;
-      // The warm path: a pod with room now, no promise.
-      const warm = rev.backends.failure || rev.backends.readyCount === 0 ? undefined : rev.backends.tryAcquire();
-      if (warm) return podSlot(rev, warm, 0);
-      return acquirePod(rev, deps, startedAt, client).then((got) => {
+      const given = (got: Acquired | undefined): PodSlot | undefined => {
         if (!got) return undefined;
         const waited = deps.clock.now() - startedAt;
         if (got.cold) {
@@ -91,7 +95,9 @@ export function activatorHooks(deps: HookDeps): ProxyHooks<RoutedRequest> {
           deps.coldStartSeconds.observe({ path: rev.pooled.has(got.slot.ip) ? 'pool' : 'deployment' }, waited / 1000);
         }
         return podSlot(rev, got.slot, waited);
-      });
+      };
+      const got = acquirePod(rev, deps, startedAt, client);
+      return got instanceof Promise ? got.then(given) : given(got)!;
     },
     done(routed, status, startedAt, host, error) {
       deps.record(routed?.revision, status, routed?.path ?? 'none', startedAt);

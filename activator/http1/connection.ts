@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { ActivatorError, type ErrorKind } from '../errors.js';
 import { normalizeHost } from '../routing/hosts.js';
 import { BodyFramer } from './body.js';
@@ -64,6 +64,9 @@ function asActivatorError(err: unknown): ActivatorError {
   if (err instanceof HeadError) return new ActivatorError(HEAD_ERROR_KINDS[err.status], err.message);
   return new ActivatorError('UPSTREAM', err instanceof Error ? err.message : String(err));
 }
+
+/** A malformed response body is the pod's fault: 502. */
+const podBodyError = (message: string): HeadError => new HeadError(502, message);
 
 /** A plain-text answer from the activator itself; the connection closes after it. */
 export function errorResponse(e: ActivatorError): string {
@@ -130,7 +133,8 @@ export class ClientConnection<R> {
   private closing = false;
   /** The current request is an upgrade: once a pod is reserved, bytes flow both ways untouched. */
   private tunnel = false;
-  private tunnelOpen = false;
+  /** The pod end of the tunnel, once it is open. */
+  private tunnelPeer: Socket | undefined;
   private pausedForBuffer = false;
   /** Requests answered on this connection. */
   private served = 0;
@@ -175,7 +179,7 @@ export class ClientConnection<R> {
   }
 
   private onData(d: Buffer): void {
-    if (this.tunnelOpen || this.socket.destroyed) return;
+    if (this.tunnelPeer || this.socket.destroyed) return;
     if (this.tunnel) {
       // Upgraded-protocol bytes sent before the pod was reserved: they go first once it is.
       this.buf = this.buf ? Buffer.concat([this.buf, d]) : d;
@@ -316,16 +320,13 @@ export class ClientConnection<R> {
 
   /** WebSocket (any upgrade): the head to a new connection, then bytes both ways until either side closes. */
   private startTunnel(ex: Exchange<R>, slot: PodSlot): void {
-    const up = this.ctx.pool.get(slot.ip, slot.port, true);
-    ex.upstream = up;
-    this.tunnelOpen = true;
-    const s = up.socket;
-    for (const event of ['data', 'end', 'close']) s.removeAllListeners(event);
+    // A connection of its own, never pooled: after the handshake it carries another protocol.
+    const s = connect({ host: slot.ip, port: slot.port, noDelay: true });
+    this.tunnelPeer = s;
+    s.on('error', () => s.destroy());
     s.write(ex.podHead, 'latin1');
-    for (const p of ex.pending) s.write(p);
-    if (this.buf) s.write(this.buf);
+    if (this.buf) s.write(this.buf); // bytes the client sent after the head, before the pod was reserved
     this.buf = undefined;
-    ex.pending = [];
     s.once('data', (d: Buffer) => (ex.status = Number(d.toString('latin1', 9, 12)) || 502));
     s.pipe(this.socket);
     this.socket.pipe(s);
@@ -368,7 +369,7 @@ export class ClientConnection<R> {
         ex.status = res.status;
         ex.podKeepAlive = responseKeepsAlive(res);
         ex.responseFraming = res.framing;
-        ex.responseBody = new BodyFramer(res.framing, (m) => new HeadError(502, m));
+        ex.responseBody = new BodyFramer(res.framing, podBodyError);
         // The response may come before the whole request did (an early 413): neither connection can be reused.
         if (!ex.requestBody.done || res.framing.kind === 'close' || this.ctx.draining || this.closing) ex.closeAfter = true;
         ex.headSent = true;
@@ -511,6 +512,7 @@ export class ClientConnection<R> {
 
   private onClose(): void {
     const ex = this.ex;
+    this.tunnelPeer?.destroy();
     if (ex && !ex.finished) {
       this.dropUpstream(ex);
       this.finish(ex, ex.status || 499, undefined);

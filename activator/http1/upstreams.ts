@@ -50,6 +50,7 @@ export class UpstreamPool {
     while (list?.length) {
       const up = list.pop()!;
       if (!up.socket.destroyed && up.socket.writable) return up;
+      up.socket.destroy();
     }
     return new Upstream(connect({ host: ip, port, noDelay: true }), key, this);
   }
