@@ -1,7 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ServingLabels } from '../api/serving/labels.js';
-import type { Route } from '../api/serving/v1/types.js';
-import { referencedNames } from './reconciler/route/traffic.js';
+import type { RouteReferences } from './reconciler/route/references.js';
 
 // Which keys to look at again when an object changes: itself, its parent (by label), and the Routes that
 // send traffic to it. Level-triggered: enqueueing too much is harmless, too little is a bug.
@@ -21,17 +20,17 @@ export function byLabel(ctl: Queue, label: string): Enqueue {
   };
 }
 
-/** Routes in the object's namespace whose traffic names it (a Revision or a Configuration). */
-export function referencingRoutes(ctl: Queue, routes: { list(namespace?: string): ReadonlyArray<Route> }, kind: 'configuration' | 'revision'): Enqueue {
+/**
+ * The Routes whose traffic names the object: a Configuration by name; a Revision by name or through its
+ * Configuration.
+ */
+export function referencingRoutes(ctl: Queue, refs: RouteReferences, kind: 'configuration' | 'revision'): Enqueue {
   return (obj) => {
     const ns = obj.metadata?.namespace ?? '';
     const name = obj.metadata?.name ?? '';
-    const config = obj.metadata?.labels?.[ServingLabels.configuration];
-    for (const route of routes.list(ns)) {
-      const refs = referencedNames(route);
-      const hit = kind === 'configuration' ? refs.configurations.has(name) : refs.revisions.has(name) || (config !== undefined && refs.configurations.has(config));
-      if (hit) ctl.enqueue(route);
-    }
+    for (const key of refs.routes(ns, kind, name)) ctl.enqueueKey(key);
+    const config = kind === 'revision' ? obj.metadata?.labels?.[ServingLabels.configuration] : undefined;
+    if (config !== undefined) for (const key of refs.routes(ns, 'configuration', config)) ctl.enqueueKey(key);
   };
 }
 

@@ -28,6 +28,7 @@ import { ConfigurationReconciler } from './reconciler/configuration/reconciler.j
 import { RevisionReconciler } from './reconciler/revision/reconciler.js';
 import { poolCode } from './reconciler/revision/resources.js';
 import { RouteReconciler } from './reconciler/route/reconciler.js';
+import { RouteReferences } from './reconciler/route/references.js';
 import { ServiceReconciler } from './reconciler/service/reconciler.js';
 import { Controller } from './runtime/driver.js';
 import { ApiEventRecorder } from './runtime/events.js';
@@ -139,9 +140,11 @@ async function main(): Promise<void> {
   const controllers: Array<{ start(): void; stop(): void }> = [svcCtl, cfgCtl, revCtl, routeCtl, poolCtl];
   const [svc, cfg, rev, rt] = [svcCtl, cfgCtl, revCtl, routeCtl];
 
+  const routeRefs = new RouteReferences();
+  inf.route.on({ add: (r) => routeRefs.set(r), update: (r) => routeRefs.set(r), delete: (r) => routeRefs.delete(r) });
   inf.service.on(all((o) => svc.enqueue(o)));
-  inf.configuration.on(all((o) => cfg.enqueue(o), byLabel(svc, ServingLabels.service), referencingRoutes(rt, inf.route, 'configuration')));
-  inf.revision.on(all((o) => rev.enqueue(o), byLabel(cfg, ServingLabels.configuration), referencingRoutes(rt, inf.route, 'revision')));
+  inf.configuration.on(all((o) => cfg.enqueue(o), byLabel(svc, ServingLabels.service), referencingRoutes(rt, routeRefs, 'configuration')));
+  inf.revision.on(all((o) => rev.enqueue(o), byLabel(cfg, ServingLabels.configuration), referencingRoutes(rt, routeRefs, 'revision')));
   inf.route.on(all((o) => rt.enqueue(o), byLabel(svc, ServingLabels.service)));
   inf.deployment.on(all(byLabel(rev, ServingLabels.revision)));
   inf.podAutoscaler.on(all(byLabel(rev, ServingLabels.revision)));

@@ -267,6 +267,28 @@ describe('runtime/driver Controller', () => {
       expect([ctl.queue.retries('default/foo'), ...c.clock.pendingDelays()]).to.deep.equal([1, 5]);
     });
 
+    it('a create refused because the namespace is being deleted: dropped quietly, no event, no retry', async () => {
+      const { c, ctl } = setup(() => {
+        throw new KubeApiError(403, 'Forbidden', 'unable to create new content in namespace default because it is being terminated', {
+          causes: [{ reason: 'NamespaceTerminating', message: 'namespace default is being terminated', field: 'metadata.namespace' }],
+        });
+      }, service('foo', withObservedGeneration(1)));
+      ctl.queue.addRateLimited('default/foo'); // an earlier failure
+      c.clock.advance(5);
+      await ctl.process((await ctl.queue.get())!);
+      expect(c.events.events).to.deep.equal([]);
+      expect([ctl.queue.retries('default/foo'), c.clock.pending]).to.deep.equal([0, 0]);
+    });
+
+    it('any other 403 is an error like the rest: Warning, retried', async () => {
+      const { c, ctl } = setup(() => {
+        throw new KubeApiError(403, 'Forbidden', 'deployments.apps is forbidden: User cannot create resource');
+      }, service('foo', withObservedGeneration(1)));
+      await ctl.process('default/foo');
+      expect(c.events.events).to.deep.equal(['Warning InternalError deployments.apps is forbidden: User cannot create resource']);
+      expect(ctl.queue.retries('default/foo')).to.equal(1);
+    });
+
     it('requeueAfterMs: looked at again after that long, even without a change', async () => {
       const { c, ctl } = setup(() => ({ requeueAfterMs: 30_000 }), service('foo'));
       await ctl.process('default/foo');

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from '../../lib/clock.js';
 import { messageOf } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
-import { isConflict, isNotFound } from '../../lib/kube/client.js';
+import { isConflict, isNamespaceTerminating, isNotFound } from '../../lib/kube/client.js';
 import type { ResourceClient } from '../../lib/kube/rest.js';
 import type { Status } from '../../api/serving/v1/types.js';
 import { PermanentError, type ReconcileResult } from './errors.js';
@@ -41,7 +41,11 @@ export interface DriverDeps<T extends Reconcilable> {
   firstStatusGraceMs?: number;
 }
 
-const asStored = <V>(value: V): V => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as V));
+/**
+ * A copy as the API server would store it: a field set to undefined is dropped. Also the reconcilers' draft:
+ * cached objects are plain JSON, and a JSON round trip copies them faster than structuredClone.
+ */
+const jsonCopy = <V>(value: V): V => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as V));
 
 export const keyOf = (obj: KubernetesObject): string => `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 
@@ -114,7 +118,7 @@ export class Controller<T extends Reconcilable> {
     }
     const log = this.deps.log.with({ kind: this.kind, object: key });
     const started = this.deps.clock.now();
-    const draft = structuredClone(current);
+    const draft = jsonCopy(current);
     let result: ReconcileResult | void = undefined;
     let failure: unknown;
     try {
@@ -126,7 +130,7 @@ export class Controller<T extends Reconcilable> {
     try {
       // Status is written even when reconcile failed: it says why.
       // Compare as stored: a field set to undefined is the same as a missing one.
-      if (!isDeepStrictEqual(current.status, asStored(draft.status))) {
+      if (!isDeepStrictEqual(current.status, jsonCopy(draft.status))) {
         holdMs = failure === undefined ? this.firstStatusHold(current, draft, started) : 0;
         if (holdMs === 0) await this.writeStatus(key, current, draft);
       }
@@ -146,6 +150,14 @@ export class Controller<T extends Reconcilable> {
       // Someone else (another replica, a user) changed what we read: look again soon, quietly.
       this.deps.metrics.reconciles.inc({ kind: this.kind, result: 'conflict' });
       this.queue.addRateLimited(key);
+      return;
+    }
+    if (isNamespaceTerminating(failure)) {
+      // The namespace is being deleted, and this object with it: no retry, no Warning event (each would be
+      // refused too), no warning per object.
+      this.deps.metrics.reconciles.inc({ kind: this.kind, result: 'namespace_terminating' });
+      log.debug('reconcile stopped: namespace is being deleted', { error: failure });
+      this.queue.forget(key);
       return;
     }
     const permanent = failure instanceof PermanentError;

@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/log.js';
+import { isNamespaceTerminating } from '../../lib/kube/client.js';
 import type { ResourceClient } from '../../lib/kube/rest.js';
 import type { CoreV1Event } from '@kubernetes/client-node';
 
@@ -35,6 +36,9 @@ export class ApiEventRecorder implements EventRecorder {
       firstTimestamp: time, lastTimestamp: time, count: 1,
       reportingComponent: this.deps.component,
     } as unknown as CoreV1Event;
-    this.deps.events.create(ev).catch((err: unknown) => this.deps.log.warn('event: write failed', { object: `${m.namespace}/${m.name}`, reason, error: err }));
+    this.deps.events.create(ev).catch((err: unknown) => {
+      // An event about an object in a namespace being deleted goes with it.
+      if (!isNamespaceTerminating(err)) this.deps.log.warn('event: write failed', { object: `${m.namespace}/${m.name}`, reason, error: err });
+    });
   }
 }

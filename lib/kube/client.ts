@@ -29,3 +29,13 @@ export function statusCodeOf(err: unknown): number | undefined {
 
 export const isNotFound = (err: unknown): boolean => statusCodeOf(err) === 404;
 export const isConflict = (err: unknown): boolean => statusCodeOf(err) === 409;
+
+/**
+ * A create refused because its namespace is being deleted (403 with the NamespaceTerminating cause): nothing
+ * to retry, the namespace's objects are on their way out. Kubernetes' own controllers drop these quietly.
+ */
+export function isNamespaceTerminating(err: unknown): boolean {
+  if (statusCodeOf(err) !== 403 || typeof err !== 'object' || err === null) return false;
+  const causes = (err as { details?: { causes?: Array<{ reason?: string }> } }).details?.causes;
+  return Array.isArray(causes) && causes.some((c) => c.reason === 'NamespaceTerminating');
+}

@@ -46,6 +46,10 @@ export class Informer<T extends KubernetesObject> {
       return result;
     };
     this.lw = new ListWatch<T>(opts.path, new Watch(opts.kubeConfig), list, false, opts.labelSelector, opts.fieldSelector);
+    // The cache keeps objects without managedFields (the first handlers to run): no component reads them,
+    // and they are a large share of every object that handlers copy and compare.
+    this.lw.on('add', stripManagedFields);
+    this.lw.on('update', stripManagedFields);
     this.lw.on('connect', () => {
       this.failures = 0;
     });
@@ -110,6 +114,10 @@ export class Informer<T extends KubernetesObject> {
     };
     this.resyncTimer = this.opts.clock.after(every, tick);
   }
+}
+
+function stripManagedFields(obj: KubernetesObject): void {
+  if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
 }
 
 /** An informer over any resource type, listed through the REST client. */
