@@ -31,10 +31,10 @@ const token = readFileSync(requireFlag(flags, 'token-file'), 'utf8').trim();
 
 async function main(): Promise<void> {
   const rest = await KubeRest.fromKubeConfig(kc);
-  const routes = informerFor(kc, rest.resource<Route>(Resources.route), { clock, log });
-  const revisions = informerFor(kc, rest.resource<Revision>(Resources.revision), { clock, log });
-  const pods = informerFor(kc, rest.resource<V1Pod>(Resources.pod), { labelSelector: ServingLabels.revision, clock, log });
-  const endpoints = informerFor(kc, rest.resource<V1Endpoints>(Resources.endpoints), { namespace: SYSTEM_NAMESPACE, clock, log });
+  const routes = informerFor(rest.resource<Route>(Resources.route), { clock, log });
+  const revisions = informerFor(rest.resource<Revision>(Resources.revision), { clock, log });
+  const pods = informerFor(rest.resource<V1Pod>(Resources.pod), { labelSelector: ServingLabels.revision, clock, log });
+  const endpoints = informerFor(rest.resource<V1Endpoints>(Resources.endpoints), { namespace: SYSTEM_NAMESPACE, clock, log });
 
   const registry = new RevisionRegistry(clock);
   const routing = new RoutingIndex();

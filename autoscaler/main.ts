@@ -37,15 +37,15 @@ async function main(): Promise<void> {
   const selector = `${KzeroLabels.shard}=${shard}`;
   const paClient = rest.resource<PodAutoscaler>(Resources.podAutoscaler);
   const deploymentClient = rest.resource<V1Deployment>(Resources.deployment);
-  const pas = informerFor(kc, paClient, { labelSelector: selector, clock, log });
-  const deployments = informerFor(kc, deploymentClient, { labelSelector: selector, clock, log });
-  const pods = informerFor(kc, rest.resource<V1Pod>(Resources.pod), { labelSelector: `${selector},${ServingLabels.revision}`, clock, log });
-  const revisions = informerFor(kc, rest.resource<Revision>(Resources.revision), { labelSelector: selector, clock, log });
+  const pas = informerFor(paClient, { labelSelector: selector, clock, log });
+  const deployments = informerFor(deploymentClient, { labelSelector: selector, clock, log });
+  const pods = informerFor(rest.resource<V1Pod>(Resources.pod), { labelSelector: `${selector},${ServingLabels.revision}`, clock, log });
+  const revisions = informerFor(rest.resource<Revision>(Resources.revision), { labelSelector: selector, clock, log });
   // Pools and their warm pods in every shard: a pool serves the Revisions of its namespace, whatever their shard.
-  const podPools = informerFor(kc, rest.resource<PodPool>(Resources.podPool), { clock, log });
+  const podPools = informerFor(rest.resource<PodPool>(Resources.podPool), { clock, log });
   const podClient = rest.resource<V1Pod>(Resources.pod);
-  const warmPods = informerFor(kc, podClient, { labelSelector: `${KzeroLabels.poolState}=${PoolStates.warm}`, clock, log });
-  const configMaps = informerFor(kc, rest.resource<V1ConfigMap>(Resources.configMap), { namespace: SYSTEM_NAMESPACE, clock, log });
+  const warmPods = informerFor(podClient, { labelSelector: `${KzeroLabels.poolState}=${PoolStates.warm}`, clock, log });
+  const configMaps = informerFor(rest.resource<V1ConfigMap>(Resources.configMap), { namespace: SYSTEM_NAMESPACE, clock, log });
   const config = new ConfigValue('config-autoscaler', parseAutoscalerConfig, log);
   const poolConfig = new ConfigValue('config-pool', parsePoolConfig, log);
   let scaler: Scaler | undefined;

@@ -14,6 +14,7 @@ import { planScale } from './pool/plan.js';
 import type { ScalingSpec } from './config/revision-spec.js';
 import type { StatMessage } from './server.js';
 import { isPodReady } from '../lib/kube/pods.js';
+import { jsonCopy } from '../lib/json.js';
 
 /** What the scaler needs of a revision's decider (autoscaler/scaling/decider.ts). */
 export interface DeciderLike {
@@ -270,7 +271,7 @@ export class Scaler {
   }
 
   private async writeStatus(pa: PodAutoscaler, desired: number, actual: number, now: number): Promise<void> {
-    const status = structuredClone(pa.status ?? {});
+    const status = jsonCopy(pa.status ?? {});
     const c = new ConditionManager(paConditions, status, new Date(now).toISOString()).initialize();
     c.markTrue('ScaleTargetInitialized');
     if (actual > 0) c.markTrue('Active');

@@ -15,7 +15,7 @@ import type { ResourceClient } from '../lib/kube/rest.js';
 import { realClock } from '../lib/clock.js';
 import { createLogger } from '../lib/log.js';
 import { informerFor } from '../lib/kube/informer.js';
-import { config, kc, kubectl } from '../e2e/support/cluster.js';
+import { config, kubectl } from '../e2e/support/cluster.js';
 import { serving } from '../e2e/support/serving.js';
 import { ShardController } from '../e2e/support/controllers.js';
 import { readDaemon } from '../local/controlplane/daemon.js';
@@ -41,7 +41,7 @@ function service(ns: string, name: string, shard: string, initialScale?: number)
 /** Watches a namespace's Services and records when each is first Ready for its latest generation. */
 async function readyTracker(ns: string): Promise<{ readyAt: Map<string, number>; stop: () => Promise<void> }> {
   const readyAt = new Map<string, number>();
-  const inf = informerFor(kc, serving.service, { namespace: ns, clock: realClock, log });
+  const inf = informerFor(serving.service, { namespace: ns, clock: realClock, log });
   const seen = (s: Service): void => {
     const name = s.metadata.name ?? '';
     if (!readyAt.has(name) && s.status?.observedGeneration === s.metadata.generation && findCondition(s.status, 'Ready')?.status === 'True') readyAt.set(name, performance.now());
@@ -59,7 +59,7 @@ async function statusTrails(ns: string): Promise<{ summary: () => Record<string,
   const trails = new Map<string, string[]>();
   const last = new Map<string, Record<string, unknown>>();
   const watch = <T extends KubernetesObject & { status?: Status }>(kind: string, client: ResourceClient<T>) => {
-    const inf = informerFor(kc, client, { namespace: ns, clock: realClock, log });
+    const inf = informerFor(client, { namespace: ns, clock: realClock, log });
     const seen = (o: T): void => {
       const key = `${kind}/${o.metadata?.name ?? ''}`;
       // Each status the API server stored, as Ready's status:reason and the fields that changed.

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const events = new ApiEventRecorder({ events: rest.resource(Resources.event), clock, log, component: `kzero-controller-${shard ?? 'custom'}` });
   // Every informer of the shard's objects carries the shard selector: this process never sees another shard's.
   const sharded = <T extends KubernetesObject>(client: ResourceClient<T>, extra = ''): Informer<T> =>
-    informerFor(kc, client, { labelSelector: selector + extra, clock, log, resyncMs });
+    informerFor(client, { labelSelector: selector + extra, clock, log, resyncMs });
 
   const inf = {
     service: sharded(clients.service),
@@ -84,8 +84,8 @@ async function main(): Promise<void> {
     pod: sharded(clients.pod, `,${ServingLabels.revision}`),
     podPool: sharded(clients.podPool),
     // Pool pods in every shard: a pool's pods, once claimed, carry the shard of the Revision they serve.
-    poolPod: informerFor(kc, clients.pod, { labelSelector: KzeroLabels.pool, clock, log, resyncMs }),
-    configMap: informerFor(kc, clients.configMap, { namespace: SYSTEM_NAMESPACE, clock, log }),
+    poolPod: informerFor(clients.pod, { labelSelector: KzeroLabels.pool, clock, log, resyncMs }),
+    configMap: informerFor(clients.configMap, { namespace: SYSTEM_NAMESPACE, clock, log }),
   };
 
   const config = {
@@ -173,11 +173,11 @@ async function main(): Promise<void> {
 
   const informers: Array<{ start(): Promise<void>; stop(): Promise<void> }> = Object.values(inf);
   if (flags.has('assign-shards')) {
-    const namespaces = informerFor(kc, clients.namespace, { clock, log });
+    const namespaces = informerFor(clients.namespace, { clock, log });
     informers.push(namespaces);
     for (const kind of ['service', 'configuration', 'route', 'podPool'] as const) {
       const client = clients[kind] as typeof clients.service;
-      const unassigned = informerFor(kc, client, { labelSelector: UNASSIGNED, clock, log, resyncMs: 60_000 });
+      const unassigned = informerFor(client, { labelSelector: UNASSIGNED, clock, log, resyncMs: 60_000 });
       const ctl = new Controller<Service>({ ...driver, workers: 2, lister: unassigned, client, reconciler: new ShardAssigner<Service>(`${client.type.kind}ShardAssigner`, { client, namespaces, shards: () => config.shards.get() }) });
       unassigned.on(all((o) => ctl.enqueue(o)));
       informers.push(unassigned);

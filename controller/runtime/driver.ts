@@ -2,6 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from '../../lib/clock.js';
 import { messageOf } from '../../lib/errors.js';
+import { jsonCopy } from '../../lib/json.js';
 import type { Logger } from '../../lib/log.js';
 import { isConflict, isNamespaceTerminating, isNotFound } from '../../lib/kube/client.js';
 import type { ResourceClient } from '../../lib/kube/rest.js';
@@ -41,11 +42,6 @@ export interface DriverDeps<T extends Reconcilable> {
   firstStatusGraceMs?: number;
 }
 
-/**
- * A copy as the API server would store it: a field set to undefined is dropped. Also the reconcilers' draft:
- * cached objects are plain JSON, and a JSON round trip copies them faster than structuredClone.
- */
-const jsonCopy = <V>(value: V): V => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as V));
 
 export const keyOf = (obj: KubernetesObject): string => `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 

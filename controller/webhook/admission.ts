@@ -7,6 +7,7 @@ import { validateConfiguration, validateRevision, validateRoute, validateService
 import { errorString, type FieldError } from '../../api/field-error.js';
 import { shardFor } from '../shards/assign.js';
 import { diff } from './jsonpatch.js';
+import { jsonCopy } from '../../lib/json.js';
 
 // Admission for serving.knative.dev/v1 and kzero.dev/v1alpha1 PodPools (pure, given lookups): defaulting
 // (with the creator/lastModifier annotations and the shard label) and validation, answering AdmissionReview
@@ -47,7 +48,7 @@ const allow = (uid: string): AdmissionResponse => ({ uid, allowed: true });
 export function defaultObject(req: AdmissionRequest, deps: AdmissionDeps): AdmissionResponse {
   if (!KINDS.has(req.kind.kind) || (req.operation !== 'CREATE' && req.operation !== 'UPDATE')) return allow(req.uid);
   const before = req.object as ServingObject;
-  const after = structuredClone(before);
+  const after = jsonCopy(before);
   const ctx = { operation: req.operation, config: deps.defaults(), ...(req.userInfo?.username ? { user: req.userInfo.username } : {}), ...(req.oldObject ? { old: req.oldObject } : {}) };
   switch (req.kind.kind as Kind) {
     case 'Service': setServiceDefaults(after as Service, ctx as Parameters<typeof setServiceDefaults>[1]); break;

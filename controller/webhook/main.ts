@@ -27,9 +27,9 @@ const kc = loadKubeConfig(flags.get('kubeconfig'));
 
 async function main(): Promise<void> {
   const rest = await KubeRest.fromKubeConfig(kc);
-  const namespaces = informerFor(kc, rest.resource<V1Namespace>(Resources.namespace), { clock, log });
-  const revisions = informerFor(kc, rest.resource<Revision>(Resources.revision), { clock, log });
-  const configMaps = informerFor(kc, rest.resource<V1ConfigMap>(Resources.configMap), { namespace: SYSTEM_NAMESPACE, clock, log });
+  const namespaces = informerFor(rest.resource<V1Namespace>(Resources.namespace), { clock, log });
+  const revisions = informerFor(rest.resource<Revision>(Resources.revision), { clock, log });
+  const configMaps = informerFor(rest.resource<V1ConfigMap>(Resources.configMap), { namespace: SYSTEM_NAMESPACE, clock, log });
   const config = {
     defaults: new ConfigValue('config-defaults', (d) => parseDefaultsConfig(d ?? {}), log),
     scale: new ConfigValue('config-autoscaler', parseAutoscalerConfig, log),

@@ -4,32 +4,32 @@ import type { Logger } from '../../lib/log.js';
 import { messageOf } from '../../lib/errors.js';
 import { defaultObject, validateObject, type AdmissionDeps, type AdmissionRequest, type AdmissionResponse } from './admission.js';
 
-const MAX_BODY = 3 * 1024 * 1024; // the API server's own request limit
+export const MAX_BODY = 3 * 1024 * 1024; // the API server's own request limit
 
 /** The admission webhook over HTTPS: POST /default (mutating) and /validate (validating), AdmissionReview v1. */
 export function webhookServer(opts: { cert: Buffer; key: Buffer; log: Logger; deps: AdmissionDeps }): Server {
-  return createServer({ cert: opts.cert, key: opts.key }, (req, res) => {
+  return createServer({ cert: opts.cert, key: opts.key }, admissionHandler(opts));
+}
+
+/** The request handler, apart from TLS. */
+export function admissionHandler(opts: { log: Logger; deps: AdmissionDeps }): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     handle(req, res, opts).catch((err: unknown) => {
       opts.log.error('webhook: request failed', { path: req.url, error: err });
       if (!res.headersSent) res.writeHead(500).end(messageOf(err));
     });
-  });
+  };
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, opts: { log: Logger; deps: AdmissionDeps }): Promise<void> {
   const path = (req.url ?? '').split('?')[0];
   if (req.method === 'GET' && path === '/healthz') return void res.writeHead(200).end('ok\n');
   if (req.method !== 'POST' || (path !== '/default' && path !== '/validate')) return void res.writeHead(404).end('not found\n');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) return void res.writeHead(413).end('request too large\n');
-    chunks.push(chunk);
-  }
+  const body = await readBody(req, MAX_BODY);
+  if (body === undefined) return void res.writeHead(413, { Connection: 'close' }).end('request too large\n');
   let review: { apiVersion?: string; kind?: string; request?: AdmissionRequest };
   try {
-    review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof review;
+    review = JSON.parse(body.toString('utf8')) as typeof review;
   } catch (err) {
     return void res.writeHead(400).end(`invalid AdmissionReview: ${messageOf(err)}\n`);
   }
@@ -48,4 +48,21 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: { log: Lo
   }
   res.writeHead(200, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response }));
+}
+
+/** The request body, or undefined once it passes `limit` bytes (the rest is not read). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData).pause();
+      resolve(undefined);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
 }

@@ -1,13 +1,13 @@
-import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
-import { collectionPath, type ResourceClient } from './rest.js';
+import { statusCodeOf } from './client.js';
+import type { ResourceClient, WatchEvent } from './rest.js';
 
 export interface InformerOptions<T extends KubernetesObject> {
-  kubeConfig: KubeConfig;
-  /** Watch path, e.g. `/api/v1/pods`. */
-  path: string;
-  list: () => Promise<KubernetesListObject<T>>;
+  client: ResourceClient<T>;
+  /** Only this namespace's objects; all namespaces without it. */
+  namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
   clock: Clock;
@@ -22,86 +22,177 @@ export interface Handlers<T> {
   delete?: (obj: T) => void;
 }
 
+/** Gone (410): the resourceVersion to resume from is older than the API server keeps; list again. */
+const isGone = (err: unknown): boolean => statusCodeOf(err) === 410;
+
 /**
- * An informer that never silently stops. client-node's ListWatch restarts itself only after 410 Gone; any
- * other error (API server restart, network) ends its watch for good. This one restarts with capped
- * exponential back-off, so a watch outage costs a relist, never a dead controller.
+ * A cache of one kind's objects, kept by list-then-watch, that tells handlers what changed. It never silently
+ * stops: a watch the server ends (its timeout) resumes from the last resourceVersion; one that fails is
+ * resumed with capped exponential back-off; a resourceVersion too old to resume from (410 Gone) means a
+ * fresh list, from which it works out what was added, changed and deleted meanwhile.
  */
 export class Informer<T extends KubernetesObject> {
-  private readonly lw: ListWatch<T>;
+  private readonly objects = new Map<string, Map<string, T>>();
+  private readonly handlers: Array<Handlers<T>> = [];
+  private resourceVersion = '';
   private stopped = false;
+  private started = false;
   private failures = 0;
+  private abort = new AbortController();
   private resyncTimer: { cancel(): void } | undefined;
+  private wakeFromBackoff: (() => void) | undefined;
+  private running: Promise<void> | undefined;
   private readonly synced: Promise<void>;
   private markSynced!: () => void;
-  private started = false;
-  private readonly resyncHandlers: Array<(obj: T) => void> = [];
 
   constructor(private readonly opts: InformerOptions<T>) {
     this.synced = new Promise((resolve) => (this.markSynced = resolve));
-    const list = async (): Promise<KubernetesListObject<T>> => {
-      const result = await opts.list();
-      // ListWatch fills its cache right after this promise settles; report synced once it has.
-      setImmediate(this.markSynced);
-      return result;
-    };
-    this.lw = new ListWatch<T>(opts.path, new Watch(opts.kubeConfig), list, false, opts.labelSelector, opts.fieldSelector);
-    // The cache keeps objects without managedFields (the first handlers to run): no component reads them,
-    // and they are a large share of every object that handlers copy and compare.
-    this.lw.on('add', stripManagedFields);
-    this.lw.on('update', stripManagedFields);
-    this.lw.on('connect', () => {
-      this.failures = 0;
-    });
-    this.lw.on('error', (err: unknown) => this.restartLater(err));
   }
 
   on(handlers: Handlers<T>): void {
-    if (handlers.add) this.lw.on('add', handlers.add);
-    if (handlers.update) this.lw.on('update', handlers.update);
-    if (handlers.delete) this.lw.on('delete', handlers.delete);
-    const resync = handlers.update ?? handlers.add;
-    if (resync) this.resyncHandlers.push(resync);
+    this.handlers.push(handlers);
   }
 
   /** Starts listing and watching; resolves after the first successful list. */
   start(): Promise<void> {
     if (!this.started) {
       this.started = true;
-      this.lw.start().catch((err: unknown) => this.restartLater(err));
+      this.running = this.run();
       this.scheduleResync();
     }
     return this.synced;
   }
 
   list(namespace?: string): ReadonlyArray<T> {
-    return this.lw.list(namespace);
+    if (namespace !== undefined) return [...(this.objects.get(namespace)?.values() ?? [])];
+    const out: T[] = [];
+    for (const byName of this.objects.values()) out.push(...byName.values());
+    return out;
   }
 
   get(name: string, namespace?: string): T | undefined {
-    return this.lw.get(name, namespace);
+    return this.objects.get(namespace ?? '')?.get(name);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.resyncTimer?.cancel();
-    await this.lw.stop();
+    this.wakeFromBackoff?.();
+    this.abort.abort();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (!this.resourceVersion) await this.relist();
+        if (this.stopped) return;
+        await this.watch();
+      } catch (err) {
+        if (this.stopped) return;
+        if (isGone(err)) {
+          this.resourceVersion = '';
+          continue;
+        }
+        await this.sleep(this.backoffMs(err));
+      }
+    }
+  }
+
+  private async relist(): Promise<void> {
+    const { client, namespace, labelSelector, fieldSelector } = this.opts;
+    const list = await client.list(namespace, { ...(labelSelector ? { labelSelector } : {}), ...(fieldSelector ? { fieldSelector } : {}) });
+    const seen = new Set<string>();
+    for (const obj of list.items) {
+      seen.add(`${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`);
+      this.upsert(obj);
+    }
+    for (const obj of this.list()) if (!seen.has(`${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`)) this.remove(obj);
+    this.resourceVersion = list.metadata?.resourceVersion ?? '';
+    this.failures = 0;
+    this.markSynced();
+  }
+
+  private async watch(): Promise<void> {
+    const { client, namespace, labelSelector, fieldSelector } = this.opts;
+    // As client-go: 5 to 10 minutes, so that many watchers do not all come back at once.
+    const timeoutSeconds = 300 + Math.floor(Math.random() * 300);
+    const started = this.opts.clock.now();
+    await client.watch(namespace, {
+      resourceVersion: this.resourceVersion, timeoutSeconds, signal: this.abort.signal,
+      ...(labelSelector ? { labelSelector } : {}), ...(fieldSelector ? { fieldSelector } : {}),
+    }, (event) => this.apply(event));
+    // A server that ends watches at once (shutting down) must not be asked again in a tight loop.
+    if (this.opts.clock.now() - started < 1000) throw new Error(`watch ${this.describe()} ended at once`);
+  }
+
+  private apply(event: WatchEvent<T>): void {
+    this.failures = 0; // the watch works
+    const obj = event.object;
+    switch (event.type) {
+      case 'ADDED':
+      case 'MODIFIED':
+        this.upsert(obj);
+        break;
+      case 'DELETED':
+        this.remove(obj);
+        break;
+      case 'BOOKMARK':
+        break;
+      case 'ERROR': {
+        // A Status object: the watch ends with it.
+        const status = obj as { code?: number; reason?: string; message?: string };
+        throw Object.assign(new Error(`watch ${this.describe()}: ${status.message ?? status.reason ?? 'error'}`), { code: status.code });
+      }
+    }
+    this.resourceVersion = obj.metadata?.resourceVersion ?? this.resourceVersion;
+  }
+
+  /** Adds or replaces an object; handlers hear of it unless this resourceVersion was seen already. */
+  private upsert(obj: T): void {
+    // No component reads managedFields, and they are a large share of every object handlers copy and compare.
+    if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+    const ns = obj.metadata?.namespace ?? '';
+    const name = obj.metadata?.name ?? '';
+    let byName = this.objects.get(ns);
+    if (!byName) this.objects.set(ns, (byName = new Map()));
+    const old = byName.get(name);
+    if (old && old.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
+    byName.set(name, obj);
+    for (const h of this.handlers) (old ? h.update : h.add)?.(obj);
+  }
+
+  private remove(obj: T): void {
+    const ns = obj.metadata?.namespace ?? '';
+    const byName = this.objects.get(ns);
+    const name = obj.metadata?.name ?? '';
+    const old = byName?.get(name);
+    if (!byName || !old) return;
+    byName.delete(name);
+    if (byName.size === 0) this.objects.delete(ns);
+    for (const h of this.handlers) h.delete?.(old);
   }
 
   private backoffMs(err: unknown): number {
     this.failures++;
     const ms = Math.min(10_000, 200 * 2 ** Math.min(this.failures - 1, 6));
-    this.opts.log.warn('informer: watch failed, restarting', { path: this.opts.path, error: err, retryInMs: ms });
+    this.opts.log.warn('informer: watch failed, restarting', { what: this.describe(), error: err, retryInMs: ms });
     return ms;
   }
 
-  private restartLater(err: unknown): void {
-    if (this.stopped) return;
-    const ms = this.backoffMs(err);
-    this.opts.clock.after(ms, () => {
-      if (this.stopped) return;
-      this.lw.start().catch((e: unknown) => this.restartLater(e));
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = this.opts.clock.after(ms, resolve);
+      this.wakeFromBackoff = () => {
+        timer.cancel();
+        resolve();
+      };
     });
+  }
+
+  private describe(): string {
+    const { client, namespace, labelSelector, fieldSelector } = this.opts;
+    return [client.type.plural, namespace && `namespace=${namespace}`, labelSelector, fieldSelector].filter(Boolean).join(' ');
   }
 
   private scheduleResync(): void {
@@ -109,31 +200,17 @@ export class Informer<T extends KubernetesObject> {
     if (!every || this.resyncTimer) return;
     const tick = (): void => {
       if (this.stopped) return;
-      for (const obj of this.lw.list()) for (const h of this.resyncHandlers) h(obj);
+      for (const obj of this.list()) for (const h of this.handlers) (h.update ?? h.add)?.(obj);
       this.resyncTimer = this.opts.clock.after(every, tick);
     };
     this.resyncTimer = this.opts.clock.after(every, tick);
   }
 }
 
-function stripManagedFields(obj: KubernetesObject): void {
-  if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
-}
-
-/** An informer over any resource type, listed through the REST client. */
+/** An informer over any resource type. */
 export function informerFor<T extends KubernetesObject>(
-  kubeConfig: KubeConfig,
   client: ResourceClient<T>,
-  opts: { namespace?: string; labelSelector?: string; clock: Clock; log: Logger; resyncMs?: number },
+  opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; clock: Clock; log: Logger; resyncMs?: number },
 ): Informer<T> {
-  const query = opts.labelSelector ? { labelSelector: opts.labelSelector } : {};
-  return new Informer<T>({
-    kubeConfig,
-    path: collectionPath(client.type, opts.namespace),
-    list: () => client.list(opts.namespace, query),
-    clock: opts.clock,
-    log: opts.log,
-    ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
-    ...(opts.resyncMs ? { resyncMs: opts.resyncMs } : {}),
-  });
+  return new Informer<T>({ client, ...opts });
 }

@@ -37,23 +37,39 @@ const patchContentType: Record<PatchType, string> = {
   strategic: 'application/strategic-merge-patch+json',
 };
 
+/** One event of a watch stream. */
+export interface WatchEvent<T> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T;
+}
+
+export interface WatchOptions {
+  resourceVersion: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** The API server ends the watch after this long, and the watcher resumes from its last resourceVersion. */
+  timeoutSeconds: number;
+  signal: AbortSignal;
+}
+
 export class KubeRest {
-  private constructor(private readonly server: string, private readonly agent: Agent, private readonly headers: Record<string, string>) {}
+  /** Watches hold a connection each for minutes: they get their own, unlimited, apart from the request pool. */
+  private readonly watchAgent: Agent;
+
+  private constructor(private readonly server: string, private readonly agent: Agent, private readonly headers: Record<string, string>, connect: Agent.Options['connect']) {
+    this.watchAgent = new Agent({ connect });
+  }
 
   static async fromKubeConfig(kc: KubeConfig, connections = 16): Promise<KubeRest> {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     const opts: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; headers?: Record<string, string> } = {};
     await kc.applyToHTTPSOptions(opts as Parameters<KubeConfig['applyToHTTPSOptions']>[0]);
-    const agent = new Agent({
-      connections,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      connect: { ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.cert ? { cert: opts.cert } : {}), ...(opts.key ? { key: opts.key } : {}), rejectUnauthorized: !cluster.skipTLSVerify },
-    });
+    const connect = { ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.cert ? { cert: opts.cert } : {}), ...(opts.key ? { key: opts.key } : {}), rejectUnauthorized: !cluster.skipTLSVerify };
+    const agent = new Agent({ connections, pipelining: 1, keepAliveTimeout: 30_000, connect });
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = String(v);
-    return new KubeRest(cluster.server.replace(/\/$/, ''), agent, headers);
+    return new KubeRest(cluster.server.replace(/\/$/, ''), agent, headers, connect);
   }
 
   async request<T>(method: string, path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined>; contentType?: string } = {}): Promise<T> {
@@ -67,24 +83,66 @@ export class KubeRest {
     }
     const res = await request(url, { method: method as 'GET', headers, body, dispatcher: this.agent });
     const text = await res.body.text();
-    if (res.statusCode >= 400) {
-      let status: { reason?: string; message?: string; details?: unknown } = {};
-      try {
-        status = JSON.parse(text) as typeof status;
-      } catch {
-        // not a Status object
-      }
-      throw new KubeApiError(res.statusCode, status.reason ?? String(res.statusCode), status.message ?? `${method} ${path}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`, status.details);
-    }
+    if (res.statusCode >= 400) throw apiError(method, path, res.statusCode, text);
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * Streams a watch: `onEvent` for each event, in order. Resolves when the API server ends the watch (its
+   * timeout); rejects on an HTTP error (a KubeApiError: 410 Gone means the resourceVersion is too old to
+   * resume from) or a broken connection.
+   */
+  async watch<T>(path: string, opts: WatchOptions, onEvent: (event: WatchEvent<T>) => void): Promise<void> {
+    const url = new URL(this.server + path);
+    url.searchParams.set('watch', 'true');
+    url.searchParams.set('allowWatchBookmarks', 'true');
+    url.searchParams.set('resourceVersion', opts.resourceVersion);
+    url.searchParams.set('timeoutSeconds', String(opts.timeoutSeconds));
+    if (opts.labelSelector) url.searchParams.set('labelSelector', opts.labelSelector);
+    if (opts.fieldSelector) url.searchParams.set('fieldSelector', opts.fieldSelector);
+    // A silent connection for longer than the server's own timeout is a dead one.
+    const res = await request(url, { method: 'GET', headers: { ...this.headers, accept: 'application/json' }, dispatcher: this.watchAgent, signal: opts.signal, bodyTimeout: (opts.timeoutSeconds + 30) * 1000 });
+    if (res.statusCode >= 400) throw apiError('GET', path, res.statusCode, await res.body.text());
+    const lines = new LineSplitter();
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      for (const line of lines.push(chunk)) onEvent(JSON.parse(line) as WatchEvent<T>);
+    }
   }
 
   resource<T extends KubernetesObject>(type: ResourceType): ResourceClient<T> {
     return new ResourceClient<T>(this, type);
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    await Promise.all([this.agent.close(), this.watchAgent.close()]);
+  }
+}
+
+/** The error for an HTTP error answer, from its Status object when it has one. */
+function apiError(method: string, path: string, code: number, text: string): KubeApiError {
+  let status: { reason?: string; message?: string; details?: unknown } = {};
+  try {
+    status = JSON.parse(text) as typeof status;
+  } catch {
+    // not a Status object
+  }
+  return new KubeApiError(code, status.reason ?? String(code), status.message ?? `${method} ${path}: HTTP ${code}: ${text.slice(0, 200)}`, status.details);
+}
+
+/** Splits a byte stream into lines (without the newline); a line may span chunks. */
+export class LineSplitter {
+  private pending: Buffer | undefined;
+
+  push(chunk: Buffer): string[] {
+    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const lines: string[] = [];
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
+      if (nl > start) lines.push(buf.toString('utf8', start, nl));
+      start = nl + 1;
+    }
+    this.pending = start < buf.length ? buf.subarray(start) : undefined;
+    return lines;
   }
 }
 
@@ -97,6 +155,11 @@ export class ResourceClient<T extends KubernetesObject> {
 
   list(namespace?: string, opts: { labelSelector?: string; fieldSelector?: string } = {}): Promise<KubernetesListObject<T>> {
     return this.rest.request('GET', collectionPath(this.type, namespace), { query: opts });
+  }
+
+  /** A watch of the collection (all namespaces without `namespace`); see KubeRest.watch. */
+  watch(namespace: string | undefined, opts: WatchOptions, onEvent: (event: WatchEvent<T>) => void): Promise<void> {
+    return this.rest.watch(collectionPath(this.type, namespace), opts, onEvent);
   }
 
   get(namespace: string | undefined, name: string): Promise<T> {

@@ -8,7 +8,9 @@ import { realClock } from '../../lib/clock.js';
 import { parseFlags, requireFlag } from '../../lib/flags.js';
 import { createLogger, parseLevel } from '../../lib/log.js';
 import { isNotFound, loadKubeConfig } from '../../lib/kube/client.js';
-import { Informer } from '../../lib/kube/informer.js';
+import { informerFor } from '../../lib/kube/informer.js';
+import { Resources } from '../../lib/kube/resources.js';
+import { KubeRest } from '../../lib/kube/rest.js';
 import { builtinImageTable } from '../images/builtin.js';
 import { mergeImageTables, parseImageTableOverrides, type ImageTable } from '../images/table.js';
 import { rangeOf } from '../net/ipam.js';
@@ -71,11 +73,8 @@ const heartbeat = new NodeHeartbeat({
   facts: { name: nodeName, ip: gateway, podCidr, kubeletPort, maxPods, kubeletVersion: 'v1.20.2' },
 });
 
-const podInformer = new Informer<V1Pod>({
-  kubeConfig: kc,
-  path: '/api/v1/pods',
+const podInformer = informerFor((await KubeRest.fromKubeConfig(kc, 4)).resource<V1Pod>(Resources.pod), {
   fieldSelector: `spec.nodeName=${nodeName}`,
-  list: () => core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${nodeName}` }),
   clock: realClock,
   log,
   resyncMs: 30_000,

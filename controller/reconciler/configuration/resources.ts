@@ -2,6 +2,7 @@ import { ServingAnnotations, ServingLabels } from '../../../api/serving/labels.j
 import { SERVING_API_VERSION, type Configuration, type Revision } from '../../../api/serving/v1/types.js';
 import { ownerRef, shardLabel } from '../meta.js';
 import { revisionName } from '../names.js';
+import { jsonCopy } from '../../../lib/json.js';
 
 // A Configuration's desired Revision (pure), as Knative's configuration/resources MakeRevision.
 
@@ -32,6 +33,6 @@ export function makeRevision(cfg: Configuration): Revision {
       annotations,
       ownerReferences: [ownerRef(SERVING_API_VERSION, 'Configuration', cfg.metadata)],
     },
-    spec: structuredClone(template.spec),
+    spec: jsonCopy(template.spec),
   };
 }

@@ -5,6 +5,7 @@ import { SERVING_API_VERSION, type Revision } from '../../../api/serving/v1/type
 import { inheritedAnnotations, ownerRef } from '../meta.js';
 import { codeCacheDir } from '../podpool/resources.js';
 import { deploymentName, podAutoscalerName } from '../names.js';
+import { jsonCopy } from '../../../lib/json.js';
 
 // A Revision's desired Deployment and PodAutoscaler (pure), as Knative's revision/resources.
 
@@ -83,7 +84,7 @@ function servingContainer(rev: Revision, c: V1Container): V1Container {
 }
 
 export function makePodSpec(rev: Revision): V1PodSpec {
-  const { containerConcurrency: _cc, timeoutSeconds, responseStartTimeoutSeconds: _rs, idleTimeoutSeconds: _it, ...pod } = structuredClone(rev.spec);
+  const { containerConcurrency: _cc, timeoutSeconds, responseStartTimeoutSeconds: _rs, idleTimeoutSeconds: _it, ...pod } = jsonCopy(rev.spec);
   const serving = servingContainerIndex(rev.spec);
   return {
     ...pod,

@@ -2,6 +2,7 @@ import { SERVING_API_VERSION, type Configuration, type Route, type Service, type
 import { ServingLabels } from '../../../api/serving/labels.js';
 import { inheritedAnnotations, ownerRef } from '../meta.js';
 import { configurationName, routeName } from '../names.js';
+import { jsonCopy } from '../../../lib/json.js';
 
 // A Service's desired children (pure), as Knative's service/resources MakeConfiguration and MakeRoute.
 
@@ -20,7 +21,7 @@ export function makeConfiguration(svc: Service): Configuration {
       annotations: inheritedAnnotations(svc.metadata),
       ownerReferences: [ownerRef(SERVING_API_VERSION, 'Service', svc.metadata)],
     },
-    spec: { template: structuredClone(svc.spec.template) },
+    spec: { template: jsonCopy(svc.spec.template) },
   };
 }
 
