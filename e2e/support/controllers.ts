@@ -19,6 +19,28 @@ class ComponentProcess {
     this.child.stderr?.on('data', take);
   }
 
+  /** Resolves once the process logs `line` (its components log one when they serve), rejects if it exits first. */
+  started(line: string, timeoutMs = 30_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => this.output.includes(line);
+      if (check()) return resolve();
+      const timer = setTimeout(() => finish(new Error(`${line} not logged within ${timeoutMs} ms:\n${this.output.slice(-2000)}`)), timeoutMs);
+      const onData = (): void => void (check() && finish());
+      const onExit = (): void => finish(new Error(`exited before logging ${line}:\n${this.output.slice(-2000)}`));
+      const finish = (err?: Error): void => {
+        clearTimeout(timer);
+        this.child.stdout?.off('data', onData);
+        this.child.stderr?.off('data', onData);
+        this.child.off('exit', onExit);
+        if (err) reject(err);
+        else resolve();
+      };
+      this.child.stdout?.on('data', onData);
+      this.child.stderr?.on('data', onData);
+      this.child.once('exit', onExit);
+    });
+  }
+
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -36,6 +58,11 @@ class ComponentProcess {
 export class ShardController extends ComponentProcess {
   constructor(readonly shard: string) {
     super(CONTROLLER, [`--shard=${shard}`, `--kubeconfig=${pki('controller.kubeconfig')}`, '--metrics-addr=127.0.0.1:0', `--token-file=${pki('internal-token')}`]);
+  }
+
+  /** Resolves once its informers have synced and its workers run. */
+  ready(): Promise<void> {
+    return this.started('controller: running');
   }
 }
 

@@ -130,7 +130,19 @@ describe('kube/Informer', () => {
     await inf.stop();
   });
 
-  it('a watch that ends at once is not asked again in a tight loop', async () => {
+  it('a watch the server ends early after events (a client that fell behind) resumes at once', async () => {
+    const api = new ScriptedApi();
+    const { clock, inf } = setup(api);
+    await inf.start();
+    await flush();
+    api.watches[0]!.push({ type: 'ADDED', object: cm('a', '50') });
+    api.watches[0]!.end();
+    await flush();
+    expect([api.watches.length, api.watches[1]?.opts.resourceVersion, clock.pendingDelays()]).to.deep.equal([2, '50', []]);
+    await inf.stop();
+  });
+
+  it('a watch that ends at once, empty, is not asked again in a tight loop', async () => {
     const api = new ScriptedApi();
     const { clock, inf } = setup(api);
     await inf.start();

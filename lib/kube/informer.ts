@@ -118,12 +118,17 @@ export class Informer<T extends KubernetesObject> {
     // As client-go: 5 to 10 minutes, so that many watchers do not all come back at once.
     const timeoutSeconds = 300 + Math.floor(Math.random() * 300);
     const started = this.opts.clock.now();
+    let events = 0;
     await client.watch(namespace, {
       resourceVersion: this.resourceVersion, timeoutSeconds, signal: this.abort.signal,
       ...(labelSelector ? { labelSelector } : {}), ...(fieldSelector ? { fieldSelector } : {}),
-    }, (event) => this.apply(event));
-    // A server that ends watches at once (shutting down) must not be asked again in a tight loop.
-    if (this.opts.clock.now() - started < 1000) throw new Error(`watch ${this.describe()} ended at once`);
+    }, (event) => {
+      events++;
+      this.apply(event);
+    });
+    // The server also ends the watch of a client that falls behind (a burst): that one resumes at once. A
+    // server that ends watches at once, empty (shutting down), must not be asked again in a tight loop.
+    if (events === 0 && this.opts.clock.now() - started < 1000) throw new Error(`watch ${this.describe()} ended at once`);
   }
 
   private apply(event: WatchEvent<T>): void {
