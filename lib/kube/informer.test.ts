@@ -69,6 +69,7 @@ describe('kube/Informer', () => {
     await inf.start();
     await flush();
     expect(seen).to.deep.equal(['add a@1', 'add b@2']);
+    expect([inf.get('b', 'default')?.apiVersion, inf.get('b', 'default')?.kind]).to.deep.equal(['v1', 'ConfigMap'], 'listed items get the apiVersion and kind a list leaves out');
     expect(api.watches[0]!.opts.resourceVersion).to.equal('10');
     api.watches[0]!.push({ type: 'MODIFIED', object: cm('a', '11') });
     api.watches[0]!.push({ type: 'ADDED', object: cm('c', '12', 'other') });

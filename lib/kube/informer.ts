@@ -2,7 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { statusCodeOf } from './client.js';
-import type { ResourceClient, WatchEvent } from './rest.js';
+import { apiVersionOf, type ResourceClient, type WatchEvent } from './rest.js';
 
 export interface InformerOptions<T extends KubernetesObject> {
   client: ResourceClient<T>;
@@ -103,7 +103,11 @@ export class Informer<T extends KubernetesObject> {
     const { client, namespace, labelSelector, fieldSelector } = this.opts;
     const list = await client.list(namespace, { ...(labelSelector ? { labelSelector } : {}), ...(fieldSelector ? { fieldSelector } : {}) });
     const seen = new Set<string>();
+    const apiVersion = apiVersionOf(client.type);
     for (const obj of list.items) {
+      // A list's items carry no apiVersion and kind (watch events do): Events about them need both.
+      obj.apiVersion ??= apiVersion;
+      obj.kind ??= client.type.kind;
       seen.add(`${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`);
       this.upsert(obj);
     }

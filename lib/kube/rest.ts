@@ -131,17 +131,29 @@ function apiError(method: string, path: string, code: number, text: string): Kub
 
 /** Splits a byte stream into lines (without the newline); a line may span chunks. */
 export class LineSplitter {
-  private pending: Buffer | undefined;
+  // The pieces of an unfinished line, joined once its newline comes (a large object arrives in many chunks).
+  private pending: Buffer[] = [];
 
   push(chunk: Buffer): string[] {
-    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    let nl = chunk.indexOf(10);
+    if (nl === -1) {
+      if (chunk.length > 0) this.pending.push(chunk);
+      return [];
+    }
     const lines: string[] = [];
-    let start = 0;
-    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
-      if (nl > start) lines.push(buf.toString('utf8', start, nl));
+    if (this.pending.length > 0) {
+      const first = Buffer.concat([...this.pending, chunk.subarray(0, nl)]);
+      this.pending = [];
+      if (first.length > 0) lines.push(first.toString('utf8'));
+    } else if (nl > 0) {
+      lines.push(chunk.toString('utf8', 0, nl));
+    }
+    let start = nl + 1;
+    for (nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+      if (nl > start) lines.push(chunk.toString('utf8', start, nl));
       start = nl + 1;
     }
-    this.pending = start < buf.length ? buf.subarray(start) : undefined;
+    if (start < chunk.length) this.pending.push(chunk.subarray(start));
     return lines;
   }
 }
