@@ -20,7 +20,7 @@ import { serving } from '../e2e/support/serving.js';
 import { ShardController } from '../e2e/support/controllers.js';
 import { readDaemon } from '../local/controlplane/daemon.js';
 import { withNamespace } from './namespace.js';
-import { cpuSeconds, percentile } from './stats.js';
+import { cpuSeconds, machineCpuSeconds, percentile } from './stats.js';
 
 const log = createLogger('bench', { level: 'warn' });
 
@@ -197,6 +197,7 @@ async function shards(count: number, total = 1000): Promise<void> {
       const trails = process.env.KZERO_BENCH_TRAILS ? await statusTrails(ns) : undefined;
       const procs = await pids();
       const cpu0 = Object.fromEntries(await Promise.all(Object.entries(procs).map(async ([k, pid]) => [k, await cpuSeconds(pid)] as const)));
+      const machine0 = await machineCpuSeconds();
       const counters0 = await apiCounters();
       const start = performance.now();
       let next = 0;
@@ -216,15 +217,22 @@ async function shards(count: number, total = 1000): Promise<void> {
         console.log(JSON.stringify({ statusTrails: trails.summary() }));
         await trails.stop();
       }
-      const apiPerService = perService(counters0, await apiCounters(), total);
+      // The processes' CPU and the machine's are read together, before the metrics scrape adds its own.
       const cpu: Record<string, number> = {};
       for (const [k, pid] of Object.entries(procs)) cpu[k] = +((await cpuSeconds(pid)) - cpu0[k]!).toFixed(1);
+      const machine1 = await machineCpuSeconds();
+      const apiPerService = perService(counters0, await apiCounters(), total);
       // CPU used over the run divided by the wall time: near 2 means the 2 cores were the limit.
-      const busyCores = Object.values(cpu).reduce((a, b) => a + b, 0) / elapsed;
+      const measured = Object.values(cpu).reduce((a, b) => a + b, 0);
+      const busyCores = measured / elapsed;
+      // What else used this machine's CPU meanwhile (this bench's own process included), and what the host
+      // took from it: a run in which either is large was not the cluster's alone, and is not comparable.
+      const otherCpuSeconds = +(machine1.busy - machine0.busy - measured).toFixed(1);
+      const stealSeconds = +(machine1.steal - machine0.steal).toFixed(1);
       console.log(JSON.stringify({
         bench: 'services-ready', shards: count, services: total, allCreatedSeconds: +created.toFixed(1), allReadySeconds: +elapsed.toFixed(1),
         halfReadySeconds: +percentile(offsets, 50).toFixed(1), p95ReadySeconds: +percentile(offsets, 95).toFixed(1),
-        cpuSeconds: cpu, busyCoresOfMeasuredProcesses: +busyCores.toFixed(2),
+        cpuSeconds: cpu, busyCoresOfMeasuredProcesses: +busyCores.toFixed(2), otherCpuSeconds, stealSeconds,
         apiWritesPerService: Object.entries(apiPerService).filter(([k]) => !k.startsWith('webhook')).reduce((a, [, v]) => a + v, 0).toFixed(1), apiPerService,
       }));
     });

@@ -8,18 +8,10 @@
 import { kubectl, waitForValue } from '../e2e/support/cluster.js';
 import { viaActivator } from '../e2e/support/activator.js';
 import { CodeServer, helloFunction, podPool, poolService, warmPods } from '../e2e/support/pool.js';
-import { readFile } from 'node:fs/promises';
 import { readDaemon } from '../local/controlplane/daemon.js';
 import { config } from '../e2e/support/cluster.js';
 import { waitServicesReady, withNamespace } from './namespace.js';
-import { cpuSeconds, percentile } from './stats.js';
-
-/** CPU seconds the whole machine spent busy (all cores), from /proc/stat. */
-async function machineBusySeconds(): Promise<number> {
-  const f = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const idle = (f[3] ?? 0) + (f[4] ?? 0);
-  return (f.reduce((a, b) => a + b, 0) - idle) / 100;
-}
+import { cpuSeconds, machineCpuSeconds, percentile } from './stats.js';
 
 /** CPU seconds of the local cluster's daemons so far, by name. */
 async function daemonCpu(): Promise<Record<string, number>> {
@@ -93,11 +85,11 @@ async function drain(code: CodeServer, n: number): Promise<void> {
     const errors = answers.filter((a) => a.status !== 200).length;
     const fromPool = answers.filter((a) => a.status === 200 && (JSON.parse(a.body) as { pod: string }).pod.startsWith('big-podpool-')).length;
     const drained = performance.now();
-    const [busy0, cpu0] = [await machineBusySeconds(), await daemonCpu()];
+    const [busy0, cpu0] = [(await machineCpuSeconds()).busy, await daemonCpu()];
     await waitForValue(`${n} warm pods again`, async () => ((await warmReady(ns, 'big')) >= n ? true : undefined), 600_000, 250);
     const refillS = (performance.now() - drained) / 1000;
     // Where the refill's CPU went: the daemons by name, and the rest (mostly the new runtime processes).
-    const [busy1, cpu1] = [await machineBusySeconds(), await daemonCpu()];
+    const [busy1, cpu1] = [(await machineCpuSeconds()).busy, await daemonCpu()];
     const refillCpu: Record<string, number> = {};
     for (const k of Object.keys(cpu1)) refillCpu[k] = +((cpu1[k] ?? 0) - (cpu0[k] ?? 0)).toFixed(1);
     const daemons = Object.values(refillCpu).reduce((a, b) => a + b, 0);

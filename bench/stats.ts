@@ -15,3 +15,10 @@ export async function cpuSeconds(pid: number): Promise<number> {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
+
+/** The whole machine's CPU so far, from /proc/stat: seconds busy (all cores) and seconds stolen by the host. */
+export async function machineCpuSeconds(): Promise<{ busy: number; steal: number }> {
+  const { readFile } = await import('node:fs/promises');
+  const [user, nice, system, , , irq, softirq, steal] = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  return { busy: (user! + nice! + system! + irq! + softirq!) / 100, steal: steal! / 100 };
+}
