@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { KubernetesListObject, V1ConfigMap } from '@kubernetes/client-node';
 import { FakeClock, flush } from '../../controller/testing/fake-clock.js';
 import { silentLogger } from '../../controller/testing/cluster.js';
+import { createLogger } from '../log.js';
 import { Informer } from './informer.js';
 import { KubeApiError, type ResourceClient, type WatchEvent, type WatchOptions } from './rest.js';
 
@@ -48,16 +49,18 @@ class ScriptedApi {
   }
 }
 
-function setup(api: ScriptedApi): { clock: FakeClock; inf: Informer<V1ConfigMap>; seen: string[] } {
+function setup(api: ScriptedApi): { clock: FakeClock; inf: Informer<V1ConfigMap>; seen: string[]; logs: string[] } {
   const clock = new FakeClock();
-  const inf = new Informer<V1ConfigMap>({ client: api.client(), clock, log: silentLogger() });
+  const logs: string[] = [];
+  const log = createLogger('test', { level: 'info', write: (line) => logs.push(`${(JSON.parse(line) as { level: string }).level} ${(JSON.parse(line) as { msg: string }).msg}`) });
+  const inf = new Informer<V1ConfigMap>({ client: api.client(), clock, log });
   const seen: string[] = [];
   inf.on({
     add: (o) => seen.push(`add ${o.metadata?.name}@${o.metadata?.resourceVersion}`),
     update: (o) => seen.push(`update ${o.metadata?.name}@${o.metadata?.resourceVersion}`),
     delete: (o) => seen.push(`delete ${o.metadata?.name}`),
   });
-  return { clock, inf, seen };
+  return { clock, inf, seen, logs };
 }
 
 describe('kube/Informer', () => {
@@ -112,7 +115,7 @@ describe('kube/Informer', () => {
 
   it('a failed watch is retried with capped exponential back-off; a working one resets it', async () => {
     const api = new ScriptedApi();
-    const { clock, inf } = setup(api);
+    const { clock, inf, logs } = setup(api);
     await inf.start();
     await flush();
     const delays: number[] = [];
@@ -128,6 +131,8 @@ describe('kube/Informer', () => {
     api.watches[8]!.end(new Error('connection reset'));
     await flush();
     expect(clock.pendingDelays()).to.deep.equal([200]);
+    // An outage warns once at its start (and every tenth retry), not at each retry, and says when it is over.
+    expect(logs).to.deep.equal(['warn informer: watch failed, restarting', 'info informer: watching again', 'warn informer: watch failed, restarting']);
     await inf.stop();
   });
 

@@ -113,7 +113,7 @@ export class Informer<T extends KubernetesObject> {
     }
     for (const obj of this.list()) if (!seen.has(`${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`)) this.remove(obj);
     this.resourceVersion = list.metadata?.resourceVersion ?? '';
-    this.failures = 0;
+    this.recovered();
     this.markSynced();
   }
 
@@ -136,7 +136,7 @@ export class Informer<T extends KubernetesObject> {
   }
 
   private apply(event: WatchEvent<T>): void {
-    this.failures = 0; // the watch works
+    if (this.failures > 0) this.recovered(); // the watch works
     const obj = event.object;
     switch (event.type) {
       case 'ADDED':
@@ -185,8 +185,16 @@ export class Informer<T extends KubernetesObject> {
   private backoffMs(err: unknown): number {
     this.failures++;
     const ms = Math.min(10_000, 200 * 2 ** Math.min(this.failures - 1, 6));
-    this.opts.log.warn('informer: watch failed, restarting', { what: this.describe(), error: err, retryInMs: ms });
+    // An outage (the API server restarting) fails every retry: warn at its start and every tenth retry, not
+    // at each, and say when it is over.
+    const level = this.failures === 1 || this.failures % 10 === 0 ? 'warn' : 'debug';
+    this.opts.log[level]('informer: watch failed, restarting', { what: this.describe(), error: err, failures: this.failures, retryInMs: ms });
     return ms;
+  }
+
+  private recovered(): void {
+    if (this.failures > 1) this.opts.log.info('informer: watching again', { what: this.describe(), failures: this.failures });
+    this.failures = 0;
   }
 
   private sleep(ms: number): Promise<void> {
