@@ -1,5 +1,6 @@
 import type { KubeConfig, KubernetesObject, KubernetesListObject } from '@kubernetes/client-node';
 import { Agent, request } from 'undici';
+import { TokenFile } from './token-file.js';
 
 // A small typed REST client for the Kubernetes API over undici (keep-alive, pipelined): the controllers'
 // hot path creates and updates thousands of objects, and one generic client serves every kind.
@@ -56,11 +57,18 @@ export class KubeRest {
   /** Watches hold a connection each for minutes: they get their own, unlimited, apart from the request pool. */
   private readonly watchAgent: Agent;
 
-  private constructor(private readonly server: string, private readonly agent: Agent, private readonly headers: Record<string, string>, connect: Agent.Options['connect']) {
+  private constructor(
+    private readonly server: string,
+    private readonly agent: Agent,
+    private readonly headers: Record<string, string>,
+    connect: Agent.Options['connect'],
+    private readonly tokenFile: TokenFile | undefined,
+  ) {
     this.watchAgent = new Agent({ connect });
   }
 
-  static async fromKubeConfig(kc: KubeConfig, connections = 16): Promise<KubeRest> {
+  /** `now` is for tests of the token file's rotation. */
+  static async fromKubeConfig(kc: KubeConfig, connections = 16, now: () => number = Date.now): Promise<KubeRest> {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     const opts: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; headers?: Record<string, string> } = {};
@@ -69,13 +77,21 @@ export class KubeRest {
     const agent = new Agent({ connections, pipelining: 1, keepAliveTimeout: 30_000, connect });
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = String(v);
-    return new KubeRest(cluster.server.replace(/\/$/, ''), agent, headers, connect);
+    // In a pod (in-cluster config), the token is a file the kubelet rotates: read it again as it changes.
+    const tokenPath = (kc.getCurrentUser()?.authProvider as { config?: { tokenFile?: string } } | undefined)?.config?.tokenFile;
+    const tokenFile = tokenPath ? new TokenFile(tokenPath, now) : undefined;
+    if (tokenFile) delete headers.authorization;
+    return new KubeRest(cluster.server.replace(/\/$/, ''), agent, headers, connect, tokenFile);
+  }
+
+  private requestHeaders(): Record<string, string> {
+    return this.tokenFile ? { ...this.headers, authorization: this.tokenFile.header(), accept: 'application/json' } : { ...this.headers, accept: 'application/json' };
   }
 
   async request<T>(method: string, path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined>; contentType?: string } = {}): Promise<T> {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { ...this.headers, accept: 'application/json' };
+    const headers = this.requestHeaders();
     let body: string | undefined;
     if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
@@ -101,7 +117,7 @@ export class KubeRest {
     if (opts.labelSelector) url.searchParams.set('labelSelector', opts.labelSelector);
     if (opts.fieldSelector) url.searchParams.set('fieldSelector', opts.fieldSelector);
     // A silent connection for longer than the server's own timeout is a dead one.
-    const res = await request(url, { method: 'GET', headers: { ...this.headers, accept: 'application/json' }, dispatcher: this.watchAgent, signal: opts.signal, bodyTimeout: (opts.timeoutSeconds + 30) * 1000 });
+    const res = await request(url, { method: 'GET', headers: this.requestHeaders(), dispatcher: this.watchAgent, signal: opts.signal, bodyTimeout: (opts.timeoutSeconds + 30) * 1000 });
     if (res.statusCode >= 400) throw apiError('GET', path, res.statusCode, await res.body.text());
     const lines = new LineSplitter();
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
