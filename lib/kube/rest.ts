@@ -129,8 +129,9 @@ export class KubeRest {
     return new ResourceClient<T>(this, type);
   }
 
+  /** Waits for requests in flight; ends watches (they would run until their timeout). */
   async close(): Promise<void> {
-    await Promise.all([this.agent.close(), this.watchAgent.close()]);
+    await Promise.all([this.agent.close(), this.watchAgent.destroy()]);
   }
 }
 
