@@ -136,6 +136,23 @@ describe('kube/Informer', () => {
     await inf.stop();
   });
 
+  it('ERROR events in a row (other than 410) back off like any failure', async () => {
+    const api = new ScriptedApi();
+    const { clock, inf } = setup(api);
+    await inf.start();
+    await flush();
+    const delays: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      api.watches[i]!.push({ type: 'ERROR', object: { code: 500, reason: 'InternalError', message: 'etcd timeout' } as unknown as V1ConfigMap });
+      await flush();
+      delays.push(clock.pendingDelays()[0]!);
+      clock.advance(delays[i]!);
+      await flush();
+    }
+    expect([delays, api.listCalls]).to.deep.equal([[200, 400, 800], 1]);
+    await inf.stop();
+  });
+
   it('a watch the server ends early after events (a client that fell behind) resumes at once', async () => {
     const api = new ScriptedApi();
     const { clock, inf } = setup(api);

@@ -38,7 +38,7 @@ export class Informer<T extends KubernetesObject> {
   private stopped = false;
   private started = false;
   private failures = 0;
-  private abort = new AbortController();
+  private readonly abort = new AbortController();
   private resyncTimer: { cancel(): void } | undefined;
   private wakeFromBackoff: (() => void) | undefined;
   private running: Promise<void> | undefined;
@@ -136,7 +136,7 @@ export class Informer<T extends KubernetesObject> {
   }
 
   private apply(event: WatchEvent<T>): void {
-    if (this.failures > 0) this.recovered(); // the watch works
+    if (this.failures > 0 && event.type !== 'ERROR') this.recovered(); // the watch works
     const obj = event.object;
     switch (event.type) {
       case 'ADDED':
