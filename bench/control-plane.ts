@@ -119,8 +119,8 @@ async function setAllowZeroInitialScale(on: boolean): Promise<void> {
 async function rate(label: string, perSecond: number, seconds: number, initialScale: number | undefined, timeoutMs: number): Promise<void> {
   const shard = `bench-${label}`;
   const ctl = new ShardController(shard);
-  await ctl.ready();
   try {
+    await ctl.ready();
     await withNamespace(`bench-${label}`, async (ns) => {
       const tracker = await readyTracker(ns);
       const createdAt = new Map<string, number>();
@@ -179,8 +179,6 @@ function perService(before: Map<string, number>, after: Map<string, number>, ser
 async function shards(count: number, total = 1000): Promise<void> {
   const ids = Array.from({ length: count }, (_, i) => `bench${count}-${i}`);
   const ctls = ids.map((id) => new ShardController(id));
-  // Measure the shards at work, not their processes starting (module loading is about 1 CPU-s each).
-  await Promise.all(ctls.map((c) => c.ready()));
   const pids = async (): Promise<Record<string, number>> => {
     const out: Record<string, number> = {};
     // Everything that runs during the burst: the API server's clients other than the shard controllers use CPU too.
@@ -192,6 +190,8 @@ async function shards(count: number, total = 1000): Promise<void> {
     return out;
   };
   try {
+    // Measure the shards at work, not their processes starting (module loading is about 1 CPU-s each).
+    await Promise.all(ctls.map((c) => c.ready()));
     await withNamespace(`bench-shards-${count}`, async (ns) => {
       const tracker = await readyTracker(ns);
       const trails = process.env.KZERO_BENCH_TRAILS ? await statusTrails(ns) : undefined;
