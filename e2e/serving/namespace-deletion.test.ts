@@ -1,28 +1,13 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { KzeroLabels } from '../../api/serving/labels.js';
 import { kubectl, testNamespace, waitForValue } from '../support/cluster.js';
 import { ShardController } from '../support/controllers.js';
-import { serving, readyStatus } from '../support/serving.js';
+import { serving, readyStatus, shardedService } from '../support/serving.js';
 
 // Deleting a namespace deletes its Services' children one kind at a time, in no order kzero controls. The
 // controller must let the namespace take them: recreating what is being removed is refused (403, the
 // namespace is terminating), and a controller that retried, warned and wrote a Warning event for each made
 // a namespace of 400 Services cost 14,400 warnings and most of a core for a minute.
-
-const ksvc = (ns: string, name: string, shard: string): string => `
-apiVersion: serving.knative.dev/v1
-kind: Service
-metadata:
-  name: ${name}
-  namespace: ${ns}
-  labels: { ${KzeroLabels.shard}: ${shard} }
-spec:
-  template:
-    spec:
-      containers:
-        - image: ghcr.io/knative/helloworld-go
-`;
 
 describe('serving: deleting a namespace that holds Services', function () {
   const shard = `e2e-nsdel-${randomBytes(3).toString('hex')}`;
@@ -37,7 +22,7 @@ describe('serving: deleting a namespace that holds Services', function () {
   it('goes through without the controller retrying, warning or failing on what the namespace takes', async () => {
     const ns = await testNamespace('e2e-nsdel');
     const names = ['one', 'two', 'three'];
-    await Promise.all(names.map((n) => kubectl(['apply', '-f', '-'], ksvc(ns.name, n, shard))));
+    await Promise.all(names.map((n) => kubectl(['apply', '-f', '-'], shardedService(ns.name, n, shard))));
     await waitForValue('3 Services Ready', async () => {
       const list = await serving.service.list(ns.name);
       return list.items.length === 3 && list.items.every((s) => readyStatus(s) === 'True') ? true : undefined;

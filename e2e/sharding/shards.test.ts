@@ -2,24 +2,10 @@ import { expect } from 'chai';
 import { KzeroLabels, ServingLabels } from '../../api/serving/labels.js';
 import { kubectl, testNamespace, waitForValue } from '../support/cluster.js';
 import { ShardController } from '../support/controllers.js';
-import { serving, readyStatus } from '../support/serving.js';
+import { serving, readyStatus, shardedService } from '../support/serving.js';
 
 // Two shards, and two active-active replicas of one of them: each Service is reconciled by its own shard
 // only, and killing a replica mid-way loses nothing.
-
-const ksvc = (ns: string, name: string, shard: string): string => `
-apiVersion: serving.knative.dev/v1
-kind: Service
-metadata:
-  name: ${name}
-  namespace: ${ns}
-  labels: { ${KzeroLabels.shard}: ${shard} }
-spec:
-  template:
-    spec:
-      containers:
-        - image: ghcr.io/knative/helloworld-go
-`;
 
 describe('sharding: two shards, two replicas of one', function () {
   const controllers: ShardController[] = [];
@@ -39,7 +25,7 @@ describe('sharding: two shards, two replicas of one', function () {
   it('the webhook takes a Service\'s shard from its namespace label', async () => {
     await kubectl(['label', 'namespace', a.name, `${KzeroLabels.shard}=e2e-a`]);
     const shard = await waitForValue('the namespace label to reach the webhook', async () => {
-      const out = await kubectl(['apply', '--dry-run=server', '-o', 'jsonpath={.metadata.labels.kzero\\.dev/shard}', '-f', '-'], ksvc(a.name, 'probe', '').replace(/  labels: .*\n/, ''));
+      const out = await kubectl(['apply', '--dry-run=server', '-o', 'jsonpath={.metadata.labels.kzero\\.dev/shard}', '-f', '-'], shardedService(a.name, 'probe', '').replace(/  labels: .*\n/, ''));
       return out === 'e2e-a' ? out : undefined;
     }, 30_000, 250);
     expect(shard).to.equal('e2e-a');
@@ -47,9 +33,9 @@ describe('sharding: two shards, two replicas of one', function () {
 
   it('reconciles every Service in its own shard, with a replica killed mid-way', async () => {
     const names = Array.from({ length: perShard }, (_, i) => `svc-${i}`);
-    await Promise.all(names.map((n) => kubectl(['apply', '-f', '-'], ksvc(a.name, n, 'e2e-a'))));
+    await Promise.all(names.map((n) => kubectl(['apply', '-f', '-'], shardedService(a.name, n, 'e2e-a'))));
     await controllers[0]!.kill('SIGKILL');
-    await Promise.all(names.map((n) => kubectl(['apply', '-f', '-'], ksvc(b.name, n, 'e2e-b'))));
+    await Promise.all(names.map((n) => kubectl(['apply', '-f', '-'], shardedService(b.name, n, 'e2e-b'))));
     for (const [ns, shard] of [[a.name, 'e2e-a'], [b.name, 'e2e-b']] as const) {
       await waitForValue(`all Services in ${ns} Ready`, async () => {
         const list = await serving.service.list(ns);

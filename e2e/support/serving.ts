@@ -1,5 +1,6 @@
 import type { Configuration, Revision, Route, Service } from '../../api/serving/v1/types.js';
 import { findCondition } from '../../api/conditions.js';
+import { KzeroLabels } from '../../api/serving/labels.js';
 import { KubeRest } from '../../lib/kube/rest.js';
 import { Resources } from '../../lib/kube/resources.js';
 import { kc, waitForValue } from './cluster.js';
@@ -27,3 +28,18 @@ export function waitForReady<T extends Obj>(what: string, get: () => Promise<T>,
 }
 
 export const getService = (ns: string, name: string): Promise<Service> => serving.service.get(ns, name);
+
+/** A helloworld Service manifest with its shard label set (for suites that run their own shard controllers). */
+export const shardedService = (ns: string, name: string, shard: string): string => `
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: ${ns}
+  labels: { ${KzeroLabels.shard}: ${shard} }
+spec:
+  template:
+    spec:
+      containers:
+        - image: ghcr.io/knative/helloworld-go
+`;
