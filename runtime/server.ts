@@ -19,6 +19,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { messageOf } from '../lib/errors.js';
+import { BodyTooLarge, readBody } from '../lib/http-server.js';
 import type { Logger } from '../lib/log.js';
 import { invoke } from './app.js';
 import { RuntimeError } from './errors.js';
@@ -101,27 +102,6 @@ function authorized(header: string | undefined, token: string): boolean {
   const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
   // Hashing first makes the comparison constant-time whatever the lengths.
   return m !== null && timingSafeEqual(digest(m[1] ?? ''), digest(token));
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const tooLarge = (): BodyTooLarge => new BodyTooLarge(`body larger than ${max} bytes`);
-    if (Number(req.headers['content-length'] ?? 0) > max) return reject(tooLarge());
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(tooLarge());
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function text(res: ServerResponse, status: number, body: string): void {

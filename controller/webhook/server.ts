@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../lib/log.js';
 import { messageOf } from '../../lib/errors.js';
+import { BodyTooLarge, readBody } from '../../lib/http-server.js';
 import { defaultObject, validateObject, type AdmissionDeps, type AdmissionRequest, type AdmissionResponse } from './admission.js';
 
 export const MAX_BODY = 3 * 1024 * 1024; // the API server's own request limit
@@ -25,8 +26,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: { log: Lo
   const path = (req.url ?? '').split('?')[0];
   if (req.method === 'GET' && path === '/healthz') return void res.writeHead(200).end('ok\n');
   if (req.method !== 'POST' || (path !== '/default' && path !== '/validate')) return void res.writeHead(404).end('not found\n');
-  const body = await readBody(req, MAX_BODY);
-  if (body === undefined) return void res.writeHead(413, { Connection: 'close' }).end('request too large\n');
+  let body: Buffer;
+  try {
+    body = await readBody(req, MAX_BODY);
+  } catch (err) {
+    if (err instanceof BodyTooLarge) return void res.writeHead(413, { Connection: 'close' }).end('request too large\n');
+    throw err;
+  }
   let review: { apiVersion?: string; kind?: string; request?: AdmissionRequest };
   try {
     review = JSON.parse(body.toString('utf8')) as typeof review;
@@ -48,21 +54,4 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: { log: Lo
   }
   res.writeHead(200, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response }));
-}
-
-/** The request body, or undefined once it passes `limit` bytes (the rest is not read). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      req.off('data', onData).pause();
-      resolve(undefined);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks, size)));
-    req.once('error', reject);
-  });
 }
