@@ -84,13 +84,18 @@ export class KubeRest {
     return new KubeRest(cluster.server.replace(/\/$/, ''), agent, headers, connect, tokenFile);
   }
 
+  private url(path: string, query: Record<string, string | number | boolean | undefined> = {}): URL {
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
   private requestHeaders(): Record<string, string> {
     return this.tokenFile ? { ...this.headers, authorization: this.tokenFile.header(), accept: 'application/json' } : { ...this.headers, accept: 'application/json' };
   }
 
   async request<T>(method: string, path: string, opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined>; contentType?: string } = {}): Promise<T> {
-    const url = new URL(this.server + path);
-    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const url = this.url(path, opts.query);
     const headers = this.requestHeaders();
     let body: string | undefined;
     if (opts.body !== undefined) {
@@ -109,13 +114,10 @@ export class KubeRest {
    * resume from) or a broken connection.
    */
   async watch<T>(path: string, opts: WatchOptions, onEvent: (event: WatchEvent<T>) => void): Promise<void> {
-    const url = new URL(this.server + path);
-    url.searchParams.set('watch', 'true');
-    url.searchParams.set('allowWatchBookmarks', 'true');
-    url.searchParams.set('resourceVersion', opts.resourceVersion);
-    url.searchParams.set('timeoutSeconds', String(opts.timeoutSeconds));
-    if (opts.labelSelector) url.searchParams.set('labelSelector', opts.labelSelector);
-    if (opts.fieldSelector) url.searchParams.set('fieldSelector', opts.fieldSelector);
+    const url = this.url(path, {
+      watch: true, allowWatchBookmarks: true, resourceVersion: opts.resourceVersion, timeoutSeconds: opts.timeoutSeconds,
+      labelSelector: opts.labelSelector || undefined, fieldSelector: opts.fieldSelector || undefined,
+    });
     // A silent connection for longer than the server's own timeout is a dead one.
     const res = await request(url, { method: 'GET', headers: this.requestHeaders(), dispatcher: this.watchAgent, signal: opts.signal, bodyTimeout: (opts.timeoutSeconds + 30) * 1000 });
     if (res.statusCode >= 400) throw apiError('GET', path, res.statusCode, await res.body.text());
