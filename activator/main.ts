@@ -5,6 +5,7 @@ import type { V1Endpoints, V1Pod } from '@kubernetes/client-node';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ServingLabels } from '../api/serving/labels.js';
 import type { Revision, Route } from '../api/serving/v1/types.js';
+import { parseBearerTokens } from '../lib/bearer-tokens.js';
 import { realClock } from '../lib/clock.js';
 import { parseFlags, requireFlag } from '../lib/flags.js';
 import { adminServer, parseListen } from '../lib/http-server.js';
@@ -27,7 +28,8 @@ const { flags } = parseFlags(process.argv.slice(2));
 const log = createLogger('activator', { level: parseLevel(process.env.KZERO_LOG_LEVEL) });
 const clock = realClock;
 const kc = loadKubeConfig(flags.get('kubeconfig'));
-const token = readFileSync(requireFlag(flags, 'token-file'), 'utf8').trim();
+// The autoscalers' bearer token (Secret kzero-autoscaler-token): the first of the file's (lib/bearer-tokens.ts).
+const token = parseBearerTokens(readFileSync(requireFlag(flags, 'token-file'), 'utf8'), '--token-file')[0];
 
 async function main(): Promise<void> {
   const rest = await KubeRest.fromKubeConfig(kc);

@@ -6,7 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { PodAutoscaler, PodPool } from '../api/kzero/v1alpha1/types.js';
 import { KzeroLabels, PoolStates, ServingLabels } from '../api/serving/labels.js';
 import type { Revision } from '../api/serving/v1/types.js';
-import { poolToken } from '../lib/pool-token.js';
+import { parseBearerTokens } from '../lib/bearer-tokens.js';
 import { realClock } from '../lib/clock.js';
 import { parseFlags, requireFlag } from '../lib/flags.js';
 import { adminServer, parseListen } from '../lib/http-server.js';
@@ -15,6 +15,7 @@ import { loadKubeConfig } from '../lib/kube/client.js';
 import { informerFor } from '../lib/kube/informer.js';
 import { Resources } from '../lib/kube/resources.js';
 import { KubeRest } from '../lib/kube/rest.js';
+import { SigningKey } from '../lib/specialize-signature.js';
 import { ConfigValue, SYSTEM_NAMESPACE } from '../controller/config/store.js';
 import { parseAutoscalerConfig, revisionScalingSpec } from './config/config.js';
 import { parsePoolConfig } from './config/pool.js';
@@ -29,7 +30,12 @@ const shard = requireFlag(flags, 'shard');
 const log = createLogger('autoscaler', { level: parseLevel(process.env.KZERO_LOG_LEVEL) }).with({ shard });
 const clock = realClock;
 const kc = loadKubeConfig(flags.get('kubeconfig'));
-const token = readFileSync(requireFlag(flags, 'token-file'), 'utf8').trim();
+// The bearer tokens activators send to /stats and /poke (Secret kzero-autoscaler-token), any one of them.
+const tokenFile = requireFlag(flags, 'token-file');
+const tokens = parseBearerTokens(readFileSync(tokenFile, 'utf8'), tokenFile);
+// The Ed25519 key /specialize requests are signed with (Secret kzero-pool-signing-key); only autoscalers hold it.
+const signingKeyFile = requireFlag(flags, 'pool-signing-key-file');
+const signingKey = SigningKey.fromPem(readFileSync(signingKeyFile, 'utf8'), signingKeyFile);
 const tickMs = Number(flags.get('tick-ms') ?? 1000);
 
 async function main(): Promise<void> {
@@ -81,8 +87,7 @@ async function main(): Promise<void> {
     },
   });
   const claimer = new PoolClaimer({
-    clock, log, pools: podPools, warmPods, podClient, specialize: httpSpecialize, random: Math.random,
-    token: (pool) => poolToken(token, pool.metadata.namespace ?? '', pool.metadata.name ?? '', pool.metadata.uid ?? ''),
+    clock, log, pools: podPools, warmPods, podClient, specialize: httpSpecialize({ key: signingKey, now: () => clock.now() }), random: Math.random,
     metrics: {
       claimed: (ns, pool, seconds) => {
         claims.inc({ namespace: ns, pool });
@@ -110,7 +115,7 @@ async function main(): Promise<void> {
 
   const informers = [pas, deployments, pods, revisions, podPools, warmPods, configMaps];
   await Promise.all(informers.map((i) => i.start()));
-  const server = autoscalerServer({ stats: (s) => scaler.stats(s), poke: (ns, rev) => scaler.poke(ns, rev) }, token, log);
+  const server = autoscalerServer({ stats: (s) => scaler.stats(s), poke: (ns, rev) => scaler.poke(ns, rev) }, tokens, log);
   const listen = parseListen(flags.get('listen') ?? '0.0.0.0:8099');
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(listen.port, listen.host, resolve));
   const admin = adminServer(registry, () => true);
@@ -122,7 +127,7 @@ async function main(): Promise<void> {
     running = true;
     void scaler.tick().finally(() => (running = false));
   }, tickMs);
-  log.info('autoscaler: running', { listen: `${listen.host}:${listen.port}` });
+  log.info('autoscaler: running', { listen: `${listen.host}:${listen.port}`, bearerTokens: tokens.length, signingKey: signingKey.keyId });
 
   const stop = (): void => {
     clearInterval(timer);

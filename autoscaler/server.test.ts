@@ -7,6 +7,8 @@ import { autoscalerServer, type AutoscalerApi, type StatMessage } from './server
 import { createLogger } from '../lib/log.js';
 
 const TOKEN = 's3cret-token';
+/** The token being rotated out: still accepted while it is listed. */
+const OLD_TOKEN = 'old-s3cret';
 
 class RecordingApi implements AutoscalerApi {
   readonly statsCalls: StatMessage[][] = [];
@@ -34,7 +36,7 @@ describe('autoscaler/server (real server on 127.0.0.1:0)', () => {
   beforeEach(async () => {
     api = new RecordingApi();
     warnings.length = 0;
-    server = autoscalerServer(api, TOKEN, log);
+    server = autoscalerServer(api, [TOKEN, OLD_TOKEN], log);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -72,6 +74,13 @@ describe('autoscaler/server (real server on 127.0.0.1:0)', () => {
         });
       }
     }
+
+    it('takes every token of its list: the one being rotated in and the one being rotated out', async () => {
+      for (const token of [TOKEN, OLD_TOKEN]) {
+        expect((await call('POST', '/stats', JSON.stringify({ stats: [stat] }), `Bearer ${token}`)).status, token).to.equal(204);
+      }
+      expect(api.statsCalls).to.have.length(2);
+    });
   });
 
   describe('POST /stats', () => {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { bearerMatches } from '../lib/bearer-tokens.js';
 import type { Logger } from '../lib/log.js';
 
 export interface StatMessage {
@@ -17,19 +17,16 @@ export interface AutoscalerApi {
 
 const MAX_BODY = 1024 * 1024;
 
-function sameToken(header: string | undefined, token: string): boolean {
-  const got = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
-  const want = Buffer.from(token);
-  return got.length === want.length && timingSafeEqual(got, want);
-}
-
-/** The autoscaler's internal endpoints: POST /stats and /poke from activators, bearer-token authenticated. */
-export function autoscalerServer(api: AutoscalerApi, token: string, log: Logger): Server {
+/**
+ * The autoscaler's internal endpoints: POST /stats and /poke from activators, authenticated by any one of
+ * `tokens` (lib/bearer-tokens.ts: more than one while a token is rotated).
+ */
+export function autoscalerServer(api: AutoscalerApi, tokens: readonly string[], log: Logger): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') return void res.writeHead(200).end('ok\n');
     if (req.method !== 'POST' || (path !== '/stats' && path !== '/poke')) return void res.writeHead(404).end('not found\n');
-    if (!sameToken(req.headers.authorization, token)) return void res.writeHead(401).end('unauthorized\n');
+    if (!bearerMatches(req.headers.authorization, tokens)) return void res.writeHead(401).end('unauthorized\n');
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {

@@ -1,7 +1,7 @@
 // kzero's controller: the Serving API reconcilers for one shard (Service, Configuration, Revision, Route),
 // optionally the shard assigner. Several replicas of a shard may run at once. This file only wires.
 import { readFileSync } from 'node:fs';
-import type { KubernetesObject, V1ConfigMap, V1Deployment, V1Namespace, V1Pod, V1Secret } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ConfigMap, V1Deployment, V1Namespace, V1Pod } from '@kubernetes/client-node';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { getAutoscalingAnnotation } from '../api/autoscaling/annotations.js';
 import type { PodAutoscaler, PodPool } from '../api/kzero/v1alpha1/types.js';
@@ -9,13 +9,13 @@ import { KzeroAnnotations, KzeroLabels, PoolStates, ServingLabels } from '../api
 import type { Configuration, Revision, Route, Service } from '../api/serving/v1/types.js';
 import { realClock } from '../lib/clock.js';
 import { parseFlags, requireFlag } from '../lib/flags.js';
-import { poolToken } from '../lib/pool-token.js';
 import { adminServer, parseListen } from '../lib/http-server.js';
 import { createLogger, parseLevel } from '../lib/log.js';
 import { loadKubeConfig } from '../lib/kube/client.js';
 import { informerFor, type Informer } from '../lib/kube/informer.js';
 import { Resources } from '../lib/kube/resources.js';
 import { KubeRest, type ResourceClient } from '../lib/kube/rest.js';
+import { VerifyingKeys } from '../lib/specialize-signature.js';
 import { parseAutoscalerConfig } from '../autoscaler/config/config.js';
 import { parseDeploymentConfig } from './config/deployment.js';
 import { parseDomainConfig } from './config/domain.js';
@@ -51,8 +51,10 @@ const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const metrics = controllerMetrics(registry);
 const resyncMs = 10 * 60_000;
-// kzero's internal key: the PodPools' specialize tokens are derived from it (lib/pool-token.ts).
-const internalKey = readFileSync(requireFlag(flags, 'token-file'), 'utf8').trim();
+// The autoscalers' public keys (PEM), put into every pool's template: its runtimes check /specialize
+// signatures with them (lib/specialize-signature.ts). The controller holds no secret.
+const publicKeysFile = requireFlag(flags, 'pool-public-keys-file');
+const poolPublicKeys = VerifyingKeys.fromPem(readFileSync(publicKeysFile, 'utf8'), publicKeysFile);
 
 async function main(): Promise<void> {
   const rest = await KubeRest.fromKubeConfig(kc, 32);
@@ -63,7 +65,6 @@ async function main(): Promise<void> {
     route: rest.resource<Route>(Resources.route),
     podAutoscaler: rest.resource<PodAutoscaler>(Resources.podAutoscaler),
     podPool: rest.resource<PodPool>(Resources.podPool),
-    secret: rest.resource<V1Secret>(Resources.secret),
     deployment: rest.resource<V1Deployment>(Resources.deployment),
     pod: rest.resource<V1Pod>(Resources.pod),
     configMap: rest.resource<V1ConfigMap>(Resources.configMap),
@@ -131,11 +132,10 @@ async function main(): Promise<void> {
   });
   const poolCtl = new Controller<PodPool>({ ...driver, lister: inf.podPool, client: clients.podPool, reconciler: new PodPoolReconciler({
     deployments: { lister: inf.deployment, client: clients.deployment },
-    secrets: clients.secret,
     pods: inf.poolPod,
     demand,
     events,
-    token: (pool) => poolToken(internalKey, pool.metadata.namespace ?? '', pool.metadata.name ?? '', pool.metadata.uid ?? ''),
+    publicKeys: poolPublicKeys.toString(),
   }) });
   const controllers: Array<{ start(): void; stop(): void }> = [svcCtl, cfgCtl, revCtl, routeCtl, poolCtl];
   const [svc, cfg, rev, rt] = [svcCtl, cfgCtl, revCtl, routeCtl];
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
   await Promise.all(informers.map((i) => i.start()));
   for (const c of controllers) c.start();
   ready = true;
-  log.info('controller: running', { selector, workers, admin: server.address() });
+  log.info('controller: running', { selector, workers, admin: server.address(), poolPublicKeys: poolPublicKeys.ids });
 
   const stop = (): void => {
     log.info('controller: stopping');

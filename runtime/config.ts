@@ -2,8 +2,13 @@
 //
 // PORT                           serving port (default 8080; 0 picks a free one)
 // KZERO_ADMIN_PORT               admin port: /healthz, /specialize (default 8079)
-// KZERO_POOL                     set: warm (pool) mode, waiting for POST /specialize; unset: fallback mode
-// KZERO_SPECIALIZE_TOKEN         warm mode: the bearer token /specialize requires (required, non-empty)
+// KZERO_POOL                     set: warm (pool) mode, waiting for POST /specialize, the PodPool's name; unset: fallback mode
+// KZERO_POOL_UID                 warm mode: the PodPool's UID (required): /specialize signatures name it
+// KZERO_POD_NAME                 warm mode: this pod's name (downward API metadata.name; required): signatures name it
+// KZERO_POD_NAMESPACE            warm mode: its namespace, the pool's (downward API metadata.namespace; required)
+// KZERO_POOL_PUBLIC_KEYS         warm mode: the Ed25519 public keys /specialize signatures are checked with, a comma
+//                                list of base64 SPKI DER (required; lib/specialize-signature.ts). Nothing here is
+//                                secret: the app that later runs in this process may read it all.
 // KZERO_CODE_URL                 fallback mode: the code package (http or https URL; required)
 // KZERO_CODE_SHA256              fallback mode: its sha256, 64 hex digits (required)
 // KZERO_HOLD_SECONDS             warm mode: how long requests wait for specialization (default 30)
@@ -12,11 +17,21 @@
 // KZERO_CODE_MAX_UNPACKED_BYTES  uncompressed size limit (default 200 MiB)
 // KZERO_CODE_MAX_ENTRIES         archive entry limit (default 10000)
 // KZERO_LOG_LEVEL                debug, info, warn, error (default info)
+import type { CodeRef } from '../api/kzero/v1alpha1/specialize.js';
 import { parseLevel, type Level } from '../lib/log.js';
+import { VerifyingKeys, type PoolIdentity } from '../lib/specialize-signature.js';
 import { DEFAULT_LIMITS, type PackageLimits } from './package/tar.js';
-import { parseCode, type CodeRef } from './request.js';
+import { parseCode } from './request.js';
 
-export type Mode = { readonly kind: 'warm'; readonly pool: string; readonly token: string } | { readonly kind: 'fallback'; readonly code: CodeRef };
+/** Warm mode: who this runtime is (what a /specialize signature must name) and the keys it checks signatures with. */
+export interface WarmMode {
+  readonly kind: 'warm';
+  readonly pool: PoolIdentity;
+  readonly pod: string;
+  readonly keys: VerifyingKeys;
+}
+
+export type Mode = WarmMode | { readonly kind: 'fallback'; readonly code: CodeRef };
 
 export interface RuntimeConfig {
   readonly port: number;
@@ -38,9 +53,14 @@ export function parseRuntimeConfig(env: Record<string, string | undefined>, tmpD
   const pool = env.KZERO_POOL;
   let mode: Mode;
   if (pool !== undefined && pool !== '') {
-    const token = env.KZERO_SPECIALIZE_TOKEN;
-    if (token === undefined || token === '') throw new Error('KZERO_SPECIALIZE_TOKEN must be set (non-empty) in warm mode (KZERO_POOL is set)');
-    mode = { kind: 'warm', pool, token };
+    const required = (key: string): string => {
+      const value = env[key];
+      if (value === undefined || value === '') throw new Error(`${key} must be set (non-empty) in warm mode (KZERO_POOL is set)`);
+      return value;
+    };
+    const identity = { namespace: required('KZERO_POD_NAMESPACE'), name: pool, uid: required('KZERO_POOL_UID') };
+    const pod = required('KZERO_POD_NAME');
+    mode = { kind: 'warm', pool: Object.freeze(identity), pod, keys: VerifyingKeys.parse(required('KZERO_POOL_PUBLIC_KEYS'), 'KZERO_POOL_PUBLIC_KEYS') };
   } else {
     for (const key of ['KZERO_CODE_URL', 'KZERO_CODE_SHA256']) {
       if (!env[key]) throw new Error(`${key} must be set in fallback mode (KZERO_POOL is not set)`);

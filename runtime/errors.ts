@@ -6,6 +6,8 @@ export const ErrorCodes = Object.freeze({
   BAD_PACKAGE: { status: 422, code: 'KZERO_BAD_PACKAGE' },
   /** The code package could not be fetched: HTTP status, network error, timeout, too large. */
   FETCH_FAILED: { status: 502, code: 'KZERO_FETCH_FAILED' },
+  /** A /specialize request without a good signature (lib/specialize-signature.ts). */
+  UNAUTHORIZED: { status: 401, code: 'KZERO_UNAUTHORIZED' },
   /** A /specialize body that does not follow the contract. */
   BAD_REQUEST: { status: 400, code: 'KZERO_BAD_REQUEST' },
   /** Anything else that went wrong while specializing. */

@@ -9,7 +9,7 @@ import { redact } from './package/fetch.js';
 import type { PackageSource } from './package/source.js';
 import { packageLayout } from './package/layout.js';
 import { gunzipPackage, parseTar } from './package/tar.js';
-import type { SpecializeRequest } from './request.js';
+import type { SpecializeRequest } from '../api/kzero/v1alpha1/specialize.js';
 
 export interface Timings {
   readonly fetchMs: number;

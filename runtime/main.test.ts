@@ -1,14 +1,22 @@
 // The runtime as a process: node dist/runtime/main.js with env, real sockets on 127.0.0.1.
 import { expect } from 'chai';
+import { SigningKey } from '../lib/specialize-signature.js';
 import { packTarGz } from './package/pack.js';
 import { runtimeUrls, spawnRuntime, startPackageServer, type PackageServer, type RuntimeProcess } from './testing/harness.js';
 
-const TOKEN = 'test-token';
+/** The autoscaler's key; runtimes get only its public half. */
+const SIGNER = SigningKey.generate();
+const POOL = { namespace: 'team', name: 'default', uid: 'pool-uid-1' };
+const POD = 'default-podpool-00001';
+/** The env a pool template gives a warm runtime (controller/reconciler/podpool/resources.ts). */
+const WARM_ENV = { KZERO_POOL: POOL.name, KZERO_POOL_UID: POOL.uid, KZERO_POD_NAMESPACE: POOL.namespace, KZERO_POD_NAME: POD, KZERO_POOL_PUBLIC_KEYS: SIGNER.publicKey };
+// /environ: what the tenant's code can read of its process's environment, as the kernel keeps it.
 const APP = `
 module.exports = async (req, res) => {
   if (req.url === '/throw') throw new Error('boom');
   res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify({ revision: process.env.K_REVISION, port: process.env.PORT, url: req.url, token: process.env.KZERO_SPECIALIZE_TOKEN ?? null }));
+  if (req.url === '/environ') return res.end(JSON.stringify(require('fs').readFileSync('/proc/self/environ', 'utf8').split('\\0').filter(Boolean)));
+  res.end(JSON.stringify({ revision: process.env.K_REVISION, port: process.env.PORT, url: req.url }));
 };`;
 
 const packages = {
@@ -17,12 +25,12 @@ const packages = {
   'nohandler.tgz': packTarGz({ 'index.js': 'module.exports = { answer: 42 };' }),
 };
 
-function specialize(admin: string, body: unknown, token: string | null = TOKEN, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${admin}/specialize`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+/** POST /specialize signed as the autoscaler signs it, for pod `pod` (null: unsigned). */
+function specialize(admin: string, body: unknown, { key = SIGNER, pod = POD, headers = {} }: { key?: SigningKey | null; pod?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  const claim = (body as { claim?: string }).claim ?? '';
+  const signature = key === null ? {} : key.sign({ pool: POOL, pod, claim, body: raw }, Date.now());
+  return fetch(`${admin}/specialize`, { method: 'POST', headers: { 'content-type': 'application/json', ...signature, ...headers }, body: raw });
 }
 
 describe('runtime process', function () {
@@ -35,7 +43,7 @@ describe('runtime process', function () {
     return rt;
   };
   const warm = (env: Record<string, string> = {}): RuntimeProcess =>
-    start({ KZERO_POOL: 'default', KZERO_SPECIALIZE_TOKEN: TOKEN, KZERO_LOG_LEVEL: 'debug', ...env });
+    start({ ...WARM_ENV, KZERO_LOG_LEVEL: 'debug', ...env });
   const body = (name: string, revision = 'default/hello-00001', env: Record<string, string> = { K_REVISION: 'hello-00001' }) => ({
     revision,
     code: { url: pkgs.url(name), sha256: pkgs.sha256(name) },
@@ -73,12 +81,20 @@ describe('runtime process', function () {
       expect(await res.text()).to.equal('ok\n');
     });
 
-    it('refuses /specialize without the right token', async () => {
-      for (const token of [null, 'wrong', `${TOKEN}x`]) {
-        const res = await specialize(admin, body('hello.tgz'), token);
-        expect(res.status, String(token)).to.equal(401);
-        expect(await res.json()).to.deep.equal({ error: 'missing or wrong bearer token' });
+    it('refuses /specialize unsigned, signed by another key, or signed for another pod (401 with the reason)', async () => {
+      const cases: Array<[string, Parameters<typeof specialize>[2], RegExp]> = [
+        ['unsigned', { key: null }, /^not signed: want one each of the headers kzero-key-id, kzero-expires, kzero-signature$/],
+        ['another key', { key: SigningKey.generate() }, /^signed by key "[0-9a-f]{16}", not one of this runtime's \([0-9a-f]{16}\)$/],
+        ['another pod', { pod: 'default-podpool-00002' }, /^signature does not match this request \(pod default-podpool-00001 of pool team\/default, uid pool-uid-1/],
+      ];
+      for (const [what, opts, want] of cases) {
+        const res = await specialize(admin, body('hello.tgz'), opts);
+        expect(res.status, what).to.equal(401);
+        expect(res.headers.get('www-authenticate'), what).to.equal('KzeroSignature');
+        expect(((await res.json()) as { error: string }).error, what).to.match(want);
       }
+      // Unsigned, even a body that is not JSON gets 401, not a parse error.
+      expect((await specialize(admin, '{', { key: null })).status).to.equal(401);
     });
 
     it('answers 400 naming the bad field, 413 for a big body, 405 and 404 elsewhere', async () => {
@@ -104,7 +120,7 @@ describe('runtime process', function () {
       expect(timings.revision).to.equal('default/hello-00001');
       console.log(`      specialize timings (small package): ${JSON.stringify(timings)}`);
       const port = serving.split(':').pop();
-      expect(await held).to.deep.equal({ status: 200, body: { revision: 'hello-00001', port, url: '/early', token: null } });
+      expect(await held).to.deep.equal({ status: 200, body: { revision: 'hello-00001', port, url: '/early' } });
       const later = await fetch(`${serving}/later`);
       expect(((await later.json()) as { url: string }).url).to.equal('/later');
     });
@@ -137,9 +153,9 @@ describe('runtime process', function () {
     const rt = warm();
     const { admin, serving } = await runtimeUrls(rt);
     const reserve = { prefer: 'respond-async' };
-    const res = await specialize(admin, body('hello.tgz'), TOKEN, reserve);
+    const res = await specialize(admin, body('hello.tgz'), { headers: reserve });
     expect([res.status, await res.json()]).to.deep.equal([202, { revision: 'default/hello-00001' }]);
-    const other = await specialize(admin, body('esm.tgz', 'default/other-00001'), TOKEN, reserve);
+    const other = await specialize(admin, body('esm.tgz', 'default/other-00001'), { headers: reserve });
     expect(other.status).to.equal(409);
     expect(((await (await fetch(`${serving}/x`)).json()) as { revision: string }).revision).to.equal('hello-00001');
     expect((await specialize(admin, body('hello.tgz'))).status).to.equal(200);
@@ -182,10 +198,32 @@ describe('runtime process', function () {
     expect((await res.json()).error).to.match(/fetching code package http:\/\/127.0.0.1:\d+\/missing.tgz: HTTP 404/);
   });
 
-  it('warm mode: refuses to start without a token', async () => {
-    const { code, stderr } = await start({ KZERO_POOL: 'default' }).exit;
+  it('warm mode: refuses to start without its public keys', async () => {
+    const { KZERO_POOL_PUBLIC_KEYS: _keys, ...env } = WARM_ENV;
+    const { code, stderr } = await start(env).exit;
     expect(code).to.equal(1);
-    expect(stderr).to.equal('kzero runtime: KZERO_SPECIALIZE_TOKEN must be set (non-empty) in warm mode (KZERO_POOL is set)\n');
+    expect(stderr).to.equal('kzero runtime: KZERO_POOL_PUBLIC_KEYS must be set (non-empty) in warm mode (KZERO_POOL is set)\n');
+  });
+
+  it('warm mode: what the tenant code reads of its process env specializes no other pod; a request signed for it is refused by another', async () => {
+    const a = await runtimeUrls(warm());
+    const reserved = { ...body('hello.tgz'), claim: 'c-1' };
+    const raw = JSON.stringify(reserved);
+    const signature = SIGNER.sign({ pool: POOL, pod: POD, claim: 'c-1', body: raw }, Date.now());
+    const send = (admin: string): Promise<Response> => fetch(`${admin}/specialize`, { method: 'POST', headers: { 'content-type': 'application/json', ...signature }, body: raw });
+    expect((await send(a.admin)).status).to.equal(200);
+    // The environ the app can read: only public values, nothing named or shaped like a credential.
+    const environ = (await (await fetch(`${a.serving}/environ`)).json()) as string[];
+    const kzero = environ.filter((e) => e.startsWith('KZERO_')).map((e) => e.split('=')[0]).sort();
+    expect(kzero).to.deep.equal(['KZERO_ADMIN_PORT', 'KZERO_LOG_LEVEL', 'KZERO_POD_NAME', 'KZERO_POD_NAMESPACE', 'KZERO_POOL', 'KZERO_POOL_PUBLIC_KEYS', 'KZERO_POOL_UID']);
+    expect(environ).to.include(`KZERO_POOL_PUBLIC_KEYS=${SIGNER.publicKey}`);
+    // The same signed request, replayed on another warm pod of the same pool: refused.
+    const b = await runtimeUrls(warm({ KZERO_POD_NAME: 'default-podpool-00002' }));
+    const replayed = await send(b.admin);
+    expect(replayed.status).to.equal(401);
+    expect(((await replayed.json()) as { error: string }).error).to.match(/^signature does not match this request \(pod default-podpool-00002/);
+    // b was not taken: a request signed for it is.
+    expect((await specialize(b.admin, body('esm.tgz', 'default/other-00001'), { pod: 'default-podpool-00002' })).status, 'b takes its own claim').to.equal(200);
   });
 
   it('fallback mode: loads the package from env at start and serves it; no /specialize', async () => {

@@ -37,11 +37,8 @@ try {
 } catch (err) {
   die(messageOf(err));
 }
-// The app runs in this process: it has no business with the token.
-delete process.env.KZERO_SPECIALIZE_TOKEN;
-
 const mode = config.mode;
-const log = createLogger('runtime', { level: config.logLevel }).with(mode.kind === 'warm' ? { pool: mode.pool } : {});
+const log = createLogger('runtime', { level: config.logLevel }).with(mode.kind === 'warm' ? { pool: `${mode.pool.namespace}/${mode.pool.name}`, pod: mode.pod } : {});
 const source = new PackageSource(
   (url) => fetchPackage(url, { maxBytes: config.limits.maxBytes, timeoutMs: config.fetchTimeoutMs }),
   config.codeCacheDir,
@@ -61,14 +58,16 @@ function listen(server: Server, port: number, what: string): Promise<number> {
 
 // A warm pod is Ready (claimable) only once its first-use compilation is done: a claim must not pay for it.
 let warmedUp = mode.kind !== 'warm';
-const admin = createServer(adminHandler({ specializer, token: mode.kind === 'warm' ? mode.token : undefined, log, warmedUp: () => warmedUp }));
+// The app later runs in this process and can read all of its memory and env: warm mode holds public keys only.
+const auth = mode.kind === 'warm' ? { pool: mode.pool, pod: mode.pod, keys: mode.keys, now: Date.now } : undefined;
+const admin = createServer(adminHandler({ specializer, auth, log, warmedUp: () => warmedUp }));
 const serving = createServer(servingHandler({ specializer, holdMs: config.holdMs, log }));
 
 async function start(): Promise<void> {
   await listen(admin, config.adminPort, 'admin');
   if (mode.kind === 'warm') {
     process.env.PORT = String(await listen(serving, config.port, 'serving'));
-    await prewarm(config);
+    if (!(await prewarm(config))) log.warn('the warm-up rehearsal did not run through: the first claim pays for first-use compilation');
     warmedUp = true;
     return;
   }

@@ -1,20 +1,7 @@
-// The POST /specialize body: parsed and validated in one pure function, naming the bad field.
+// The POST /specialize body (api/kzero/v1alpha1/specialize.ts): parsed and validated in one pure function,
+// naming the bad field.
+import type { CodeRef, SpecializeRequest } from '../api/kzero/v1alpha1/specialize.js';
 import { RuntimeError } from './errors.js';
-
-export interface CodeRef {
-  readonly url: string;
-  /** Lower-case hex. */
-  readonly sha256: string;
-}
-
-export interface SpecializeRequest {
-  /** "<namespace>/<name>" */
-  readonly revision: string;
-  readonly code: CodeRef;
-  readonly env: Readonly<Record<string, string>>;
-  /** Who is claiming (one id per claim attempt): a reservation is exclusive to it, even for the same revision. */
-  readonly claim?: string;
-}
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

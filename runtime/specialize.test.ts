@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createLogger } from '../lib/log.js';
 import { PackageError } from './errors.js';
 import type { Loaded, Loader } from './loader.js';
-import type { SpecializeRequest } from './request.js';
+import type { SpecializeRequest } from '../api/kzero/v1alpha1/specialize.js';
 import { Specializer } from './specialize.js';
 
 const log = createLogger('test', { write: () => undefined });

@@ -5,7 +5,7 @@ import type { Logger } from '../lib/log.js';
 import type { Handler } from './app.js';
 import { asRuntimeError } from './errors.js';
 import type { Loader, Timings } from './loader.js';
-import type { SpecializeRequest } from './request.js';
+import type { SpecializeRequest } from '../api/kzero/v1alpha1/specialize.js';
 
 export type State =
   | { readonly phase: 'waiting' }

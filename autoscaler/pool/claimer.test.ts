@@ -1,6 +1,8 @@
 // PoolClaimer with an in-memory API server for pods and a scripted /specialize.
 import type { V1Pod } from '@kubernetes/client-node';
 import { expect } from 'chai';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { PodPool } from '../../api/kzero/v1alpha1/types.js';
 import type { Revision } from '../../api/serving/v1/types.js';
 import {
@@ -11,8 +13,9 @@ import { FakeResourceClient } from '../../controller/testing/fake-client.js';
 import { FakeClock, T0 } from '../../controller/testing/fake-clock.js';
 import { Resources } from '../../lib/kube/resources.js';
 import { KubeApiError } from '../../lib/kube/rest.js';
-import type { SpecializeRequest } from './fit.js';
-import { PoolClaimer, type ClaimOutcome } from './claimer.js';
+import type { SpecializeRequest } from '../../api/kzero/v1alpha1/specialize.js';
+import { SigningKey, VerifyingKeys } from '../../lib/specialize-signature.js';
+import { httpSpecialize, PoolClaimer, type ClaimOutcome, type SpecializeTarget } from './claimer.js';
 
 const NS = 'team';
 const SHA = 'b'.repeat(64);
@@ -29,7 +32,7 @@ describe('autoscaler/pool PoolClaimer', () => {
   let clock: FakeClock;
   let pods: FakeResourceClient<V1Pod>;
   let pools: FakeResourceClient<PodPool>;
-  let specialized: Array<{ ip: string; token: string; body: SpecializeRequest; reserve: boolean }>;
+  let specialized: Array<{ ip: string; target: SpecializeTarget; body: SpecializeRequest; reserve: boolean }>;
   /** What /specialize answers when it waits for the code, by IP (200 unless set); a function may wait or throw. */
   let answers: Map<string, () => Promise<{ status: number; error?: string }>>;
   /** What a reservation answers, by IP, instead of the runtime's one-shot rule (202, or 409 for another revision). */
@@ -56,9 +59,9 @@ describe('autoscaler/pool PoolClaimer', () => {
       // The informer of warm pods: label kzero.dev/pool-state=warm.
       warmPods: { list: (ns) => pods.lister.list(ns).filter((p) => p.metadata?.labels?.['kzero.dev/pool-state'] === 'warm') },
       podClient: pods.asClient(),
-      token: (p) => `token-${p.metadata.name}`,
-      specialize: async (ip, token, body, opts = {}) => {
-        specialized.push({ ip, token, body, reserve: opts.reserve === true });
+      specialize: async (target, body, opts = {}) => {
+        const { ip } = target;
+        specialized.push({ ip, target, body, reserve: opts.reserve === true });
         if (opts.reserve) {
           const scripted = reservations.get(ip);
           if (scripted) return scripted();
@@ -93,8 +96,12 @@ describe('autoscaler/pool PoolClaimer', () => {
     expect(w1.metadata?.annotations).to.deep.equal({ 'kzero.dev/claimed-at': new Date(T0).toISOString() });
     expect(pods.actions.find((a) => a.name === 'w1' && a.verb === 'patch')?.patchType).to.equal('json');
     expect(pods.peek(NS, 'w3')?.metadata?.labels?.['kzero.dev/pool-state']).to.equal('warm');
-    // Each pod: reserved on its runtime first, then asked for the outcome of loading the code.
-    expect(specialized.map((s) => [s.ip, s.token, s.reserve])).to.deep.equal([['10.0.0.1', 'token-node', true], ['10.0.0.2', 'token-node', true], ['10.0.0.1', 'token-node', false], ['10.0.0.2', 'token-node', false]]);
+    // Each pod: reserved on its runtime first, then asked for the outcome of loading the code; each request is
+    // for that pod by name, of the pool by UID (what its signature is bound to).
+    const pool = { namespace: NS, name: 'node', uid: 'podpool-node-uid' };
+    expect(specialized.map((s) => [s.ip, s.target.pod, s.target.pool, s.reserve])).to.deep.equal([
+      ['10.0.0.1', 'w1', pool, true], ['10.0.0.2', 'w2', pool, true], ['10.0.0.1', 'w1', pool, false], ['10.0.0.2', 'w2', pool, false],
+    ]);
     const { claim, ...sent } = specialized[0]!.body;
     expect(sent).to.deep.equal({ revision: 'team/hello-00001', code: { url: URL, sha256: SHA }, env: { PORT: '8080', K_REVISION: 'hello-00001', K_CONFIGURATION: '', K_SERVICE: 'hello' } });
     // One claim id per pod, the same on its reservation and on the wait for its outcome.
@@ -121,9 +128,9 @@ describe('autoscaler/pool PoolClaimer', () => {
     const landed = new Promise<void>((r) => (land = r));
     const slowPatch = { ...pods.asClient(), patch: async (...args: Parameters<typeof pods.patch>) => { await landed; return pods.patch(...args); }, delete: pods.delete.bind(pods) };
     const early = new PoolClaimer({
-      clock, log: silentLogger(), pools: pools.lister, podClient: slowPatch as unknown as ReturnType<typeof pods.asClient>, token: () => 'tok', random: () => 0,
+      clock, log: silentLogger(), pools: pools.lister, podClient: slowPatch as unknown as ReturnType<typeof pods.asClient>, random: () => 0,
       warmPods: { list: (ns) => pods.lister.list(ns).filter((p) => p.metadata?.labels?.['kzero.dev/pool-state'] === 'warm') },
-      specialize: async (ip, _t, _b, opts = {}) => (specialized.push({ ip, token: 'tok', body: _b, reserve: opts.reserve === true }), { status: opts.reserve ? 202 : 200 }),
+      specialize: async (target, body, opts = {}) => (specialized.push({ ip: target.ip, target, body, reserve: opts.reserve === true }), { status: opts.reserve ? 202 : 200 }),
       metrics: { claimed: () => undefined, missed: () => undefined },
     });
     const out = await early.claim(rev(), pa, 1);
@@ -164,19 +171,19 @@ describe('autoscaler/pool PoolClaimer', () => {
     expect([claimedNames(out), pods.actions.filter((a) => a.verb === 'delete').map((a) => [a.name, a.options])]).to.deep.equal([['w3'], [['w1', { uid: 'pod-w1-uid' }]]]);
   });
 
-  it('a runtime that does not answer the reservation, or refuses the token: the next pod is tried', async () => {
+  it('a runtime that does not answer the reservation, or refuses the signature: the next pod is tried', async () => {
     pods.seed(warmPod('w1', 1), warmPod('w2', 2), warmPod('w3', 3));
     reservations.set('10.0.0.1', async () => { throw new Error('connect ECONNREFUSED'); });
-    reservations.set('10.0.0.2', async () => ({ status: 401, error: 'missing or wrong bearer token' }));
+    reservations.set('10.0.0.2', async () => ({ status: 401, error: 'signature expired 6.0 s ago' }));
     const out = await claimer.claim(rev(), pa, 1);
     expect([claimedNames(out), patched()]).to.deep.equal([['w3'], [['w3', undefined]]]);
   });
 
   it('all attempts refused: a miss "claim failed" naming the last answer, metrics missed "error"', async () => {
     pods.seed(warmPod('w1', 1));
-    reservations.set('10.0.0.1', async () => ({ status: 401, error: 'missing or wrong bearer token' }));
+    reservations.set('10.0.0.1', async () => ({ status: 401, error: 'signature expired 6.0 s ago' }));
     const out = await claimer.claim(rev(), pa, 1);
-    expect([out.pods, out.missed, out.missReason, metrics.missed]).to.deep.equal([[], 1, 'claim failed: pod w1 answered 401: missing or wrong bearer token', [[NS, 'node', 'error']]]);
+    expect([out.pods, out.missed, out.missReason, metrics.missed]).to.deep.equal([[], 1, 'claim failed: pod w1 answered 401: signature expired 6.0 s ago', [[NS, 'node', 'error']]]);
   });
 
   it('when warm pods run out, the rest are misses: reason "no warm pod", metrics missed "empty"', async () => {
@@ -257,5 +264,36 @@ describe('autoscaler/pool PoolClaimer', () => {
     const all = [...a.pods, ...b.pods].map((p) => p.name);
     expect([all.length, new Set(all).size, a.missed + b.missed]).to.deep.equal([3, 3, 1]);
     expect(patched().map(([, err]) => err)).to.deep.equal([undefined, undefined, undefined]);
+  });
+
+  it('httpSpecialize signs each request for its pod, pool, claim and exact body, as a runtime checks them (real server on port 0)', async () => {
+    const key = SigningKey.generate();
+    const keys = VerifyingKeys.parse(key.publicKey, 'test');
+    const seen: Array<{ refused: string | undefined; prefer: string | undefined; body: string }> = [];
+    const pool = { namespace: NS, name: 'node', uid: 'podpool-node-uid' };
+    const runtime = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const claim = (JSON.parse(raw.toString()) as { claim?: string }).claim ?? '';
+        const refused = keys.check(req.headers, { pool, pod: 'w1', claim, body: raw }, clock.now());
+        seen.push({ refused, prefer: [req.headers.prefer].flat()[0], body: raw.toString() });
+        res.writeHead(refused ? 401 : 202, { 'content-type': 'application/json' }).end(JSON.stringify(refused ? { error: refused } : {}));
+      });
+    });
+    await new Promise<void>((r) => runtime.listen(0, '127.0.0.1', r));
+    try {
+      const specialize = httpSpecialize({ key, now: () => clock.now(), port: (runtime.address() as AddressInfo).port });
+      const body = { revision: 'team/hello-00001', code: { url: URL, sha256: SHA }, env: { K_REVISION: 'hello-00001' }, claim: 'c-1' };
+      expect(await specialize({ ip: '127.0.0.1', pod: 'w1', pool }, body, { reserve: true })).to.deep.equal({ status: 202 });
+      expect(await specialize({ ip: '127.0.0.1', pod: 'w2', pool }, body)).to.deep.equal({ status: 401, error: 'signature does not match this request (pod w1 of pool team/node, uid podpool-node-uid, its claim and body)' });
+      // Signed at send time: the load, sent 31 s after the reservation, carries a fresh signature.
+      clock.advance(31_000);
+      expect(await specialize({ ip: '127.0.0.1', pod: 'w1', pool }, body)).to.deep.equal({ status: 202 });
+      expect(seen.map((s) => [s.refused === undefined, s.prefer, JSON.parse(s.body)])).to.deep.equal([[true, 'respond-async', body], [false, undefined, body], [true, undefined, body]]);
+    } finally {
+      runtime.closeAllConnections();
+      await new Promise((r) => runtime.close(r));
+    }
   });
 });

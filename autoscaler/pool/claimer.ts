@@ -1,6 +1,7 @@
 import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
+import type { SpecializeRequest } from '../../api/kzero/v1alpha1/specialize.js';
 import type { PodAutoscaler, PodPool } from '../../api/kzero/v1alpha1/types.js';
 import { KzeroAnnotations } from '../../api/serving/labels.js';
 import type { Revision } from '../../api/serving/v1/types.js';
@@ -9,9 +10,10 @@ import { messageOf } from '../../lib/errors.js';
 import { statusCodeOf } from '../../lib/kube/client.js';
 import type { ResourceClient } from '../../lib/kube/rest.js';
 import type { Logger } from '../../lib/log.js';
+import type { PoolIdentity, SigningKey } from '../../lib/specialize-signature.js';
 import { RUNTIME_ADMIN_PORT } from '../../controller/reconciler/podpool/resources.js';
 import { claimable, claimPatch, pickWarmPod } from './claim.js';
-import { poolFit, type SpecializeRequest } from './fit.js';
+import { poolFit } from './fit.js';
 
 /** A pod claimed and specialized for a Revision: the activator may send it requests now. */
 export interface ClaimedPod {
@@ -35,12 +37,19 @@ export interface ClaimOutcome {
   specialized: Promise<CodeFailure | undefined>;
 }
 
+/** Where a /specialize goes: the pod's IP, and its name and pool, which the request's signature is bound to. */
+export interface SpecializeTarget {
+  ip: string;
+  pod: string;
+  pool: PoolIdentity;
+}
+
 /**
  * The runtime's POST /specialize. With `reserve`, it answers at once: 202 when the pod took this Revision
  * (it is loading the code), 409 when it is another Revision's. Without, it answers when loading ends (200,
  * 422 bad package, 502 fetch failed), sharing the outcome of a load already running for the same Revision.
  */
-export type Specialize = (ip: string, token: string, body: SpecializeRequest, opts?: { reserve?: boolean }) => Promise<SpecializeAnswer>;
+export type Specialize = (target: SpecializeTarget, body: SpecializeRequest, opts?: { reserve?: boolean }) => Promise<SpecializeAnswer>;
 
 /** A /specialize answer; a 409 says how long ago the runtime was taken (`takenMs`). */
 export interface SpecializeAnswer {
@@ -61,7 +70,6 @@ export interface PoolClaimerDeps {
   /** Warm pods of every pool (label kzero.dev/pool-state=warm). */
   warmPods: { list(namespace?: string): readonly V1Pod[] };
   podClient: ResourceClient<V1Pod>;
-  token(pool: PodPool): string;
   specialize: Specialize;
   random(): number;
   metrics: ClaimMetrics;
@@ -76,16 +84,26 @@ const TAKEN_MS = 5_000;
  */
 const ORPHAN_MS = 60_000;
 
-/** The runtime's /specialize over HTTP (runtime/server.ts), bounded by a timeout: a hung pod is a failed claim. */
-export const httpSpecialize: Specialize = async (ip, token, body, opts = {}) => {
-  const timeout = opts.reserve ? 5_000 : 60_000;
-  const res = await request(`http://${ip}:${RUNTIME_ADMIN_PORT}/specialize`, {
-    method: 'POST', body: JSON.stringify(body),
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(opts.reserve ? { prefer: 'respond-async' } : {}) },
-    headersTimeout: timeout, bodyTimeout: timeout,
-  });
-  const text = await res.body.text();
-  if (res.statusCode === 200 || res.statusCode === 202) return { status: res.statusCode };
+/**
+ * The runtime's /specialize over HTTP (runtime/server.ts), each request signed with `key` just before it goes
+ * (lib/specialize-signature.ts), bounded by a timeout: a hung pod is a failed claim.
+ */
+export function httpSpecialize({ key, now, port = RUNTIME_ADMIN_PORT }: { key: SigningKey; now: () => number; port?: number }): Specialize {
+  return async (target, body, opts = {}) => {
+    const timeout = opts.reserve ? 5_000 : 60_000;
+    const raw = JSON.stringify(body);
+    const signature = key.sign({ pool: target.pool, pod: target.pod, claim: body.claim ?? '', body: raw }, now());
+    const res = await request(`http://${target.ip}:${port}/specialize`, {
+      method: 'POST', body: raw,
+      headers: { 'content-type': 'application/json', ...signature, ...(opts.reserve ? { prefer: 'respond-async' } : {}) },
+      headersTimeout: timeout, bodyTimeout: timeout,
+    });
+    return answerOf(res.statusCode, await res.body.text());
+  };
+}
+
+function answerOf(status: number, text: string): SpecializeAnswer {
+  if (status === 200 || status === 202) return { status };
   let error = text.trim();
   let takenMs: number | undefined;
   try {
@@ -95,8 +113,8 @@ export const httpSpecialize: Specialize = async (ip, token, body, opts = {}) => 
   } catch {
     // not JSON: the text is the error
   }
-  return { status: res.statusCode, error, ...(takenMs === undefined ? {} : { takenMs }) };
-};
+  return { status, error, ...(takenMs === undefined ? {} : { takenMs }) };
+}
 
 /**
  * Claims warm pods for Revisions (see claim.ts) and loads their code. Two claimers never share a pod: the
@@ -122,7 +140,7 @@ export class PoolClaimer {
       if (fit.pool) for (let i = 0; i < count; i++) this.deps.metrics.missed(ns, fit.pool, 'unfit');
       return { pods: [], missed: count, missReason: fit.reason, specialized: Promise.resolve(undefined) };
     }
-    const token = this.deps.token(pool!); // a fit names an existing pool
+    const identity: PoolIdentity = { namespace: ns, name: fit.pool, uid: pool!.metadata.uid ?? '' }; // a fit names an existing pool
     const owner: V1OwnerReference = { apiVersion: rev.apiVersion ?? 'serving.knative.dev/v1', kind: 'Revision', name: rev.metadata.name ?? '', uid: rev.metadata.uid ?? '', controller: true };
     const labels = pa.metadata.labels ?? {};
     this.prune();
@@ -131,7 +149,7 @@ export class PoolClaimer {
     let missed = 0;
     let missReason: string | undefined;
     await Promise.all(Array.from({ length: count }, async () => {
-      const got = await this.claimOne(rev, fit.pool, fit.request, labels, owner, token);
+      const got = await this.claimOne(rev, identity, fit.request, labels, owner);
       if ('pod' in got) {
         pods.push(got.pod);
         loading.push(got.specialized);
@@ -151,8 +169,9 @@ export class PoolClaimer {
    * in the background: the runtime holds the requests sent to it until the code is loaded (or answers them
    * 503 with the reason), so the activator can route to it at once.
    */
-  private async claimOne(rev: Revision, pool: string, body: SpecializeRequest, labels: Record<string, string>, owner: V1OwnerReference, token: string): Promise<{ pod: ClaimedPod; specialized: Promise<CodeFailure | undefined> } | { miss: string }> {
+  private async claimOne(rev: Revision, identity: PoolIdentity, body: SpecializeRequest, labels: Record<string, string>, owner: V1OwnerReference): Promise<{ pod: ClaimedPod; specialized: Promise<CodeFailure | undefined> } | { miss: string }> {
     const ns = rev.metadata.namespace ?? '';
+    const pool = identity.name;
     const revKey = `${ns}/${rev.metadata.name}`;
     let lastMiss: string | undefined;
     for (let attempt = 0; attempt < ATTEMPTS_PER_POD; attempt++) {
@@ -164,7 +183,8 @@ export class PoolClaimer {
       const started = this.deps.clock.now();
       this.taken.set(uid, started);
       const claimBody = { ...body, claim: randomUUID() };
-      const answer = await this.deps.specialize(ip, token, claimBody, { reserve: true }).catch((err: unknown): SpecializeAnswer => ({ status: 0, error: messageOf(err) }));
+      const target: SpecializeTarget = { ip, pod: name, pool: identity };
+      const answer = await this.deps.specialize(target, claimBody, { reserve: true }).catch((err: unknown): SpecializeAnswer => ({ status: 0, error: messageOf(err) }));
       if (answer.status === 409) {
         if ((answer.takenMs ?? 0) > ORPHAN_MS) {
           this.deps.log.warn('autoscaler: deleting a warm pod whose claimer never labelled it', { pod: `${ns}/${name}`, takenMs: answer.takenMs, error: answer.error });
@@ -174,13 +194,13 @@ export class PoolClaimer {
         continue;
       }
       if (answer.status !== 202 && answer.status !== 200) {
-        // Not answering, or refusing our token: this pod is no good now; another may be.
+        // Not answering, or refusing our signature: this pod is no good now; another may be.
         this.deps.log.warn('autoscaler: a warm pod refused the claim', { revision: revKey, pod: `${ns}/${name}`, status: answer.status, error: answer.error });
         lastMiss = `claim failed: pod ${name} answered ${answer.status || 'nothing'}${answer.error ? `: ${answer.error}` : ''}`;
         continue;
       }
       const reserved = this.deps.clock.now();
-      return { pod: { name, ip }, specialized: this.settle(revKey, pool, { name, uid, ip, pod }, { token, body: claimBody, labels, owner }, started, reserved) };
+      return { pod: { name, ip }, specialized: this.settle(revKey, pool, { target, uid, pod }, { body: claimBody, labels, owner }, started, reserved) };
     }
     return { miss: lastMiss ?? 'no warm pod' };
   }
@@ -190,10 +210,11 @@ export class PoolClaimer {
    * for the load on purpose: it sets off the API server, the pool's ReplicaSet and a replacement pod's
    * start, which on a small node would compete for CPU with the load and the first request.
    */
-  private async settle(revKey: string, pool: string, target: { name: string; uid: string; ip: string; pod: V1Pod }, claim: { token: string; body: SpecializeRequest; labels: Record<string, string>; owner: V1OwnerReference }, started: number, reserved: number): Promise<CodeFailure | undefined> {
+  private async settle(revKey: string, pool: string, claimed: { target: SpecializeTarget; uid: string; pod: V1Pod }, claim: { body: SpecializeRequest; labels: Record<string, string>; owner: V1OwnerReference }, started: number, reserved: number): Promise<CodeFailure | undefined> {
     const ns = revKey.split('/')[0] ?? '';
+    const target = { name: claimed.target.pod, uid: claimed.uid, pod: claimed.pod };
     const podKey = `${ns}/${target.name}`;
-    const answer = await this.deps.specialize(target.ip, claim.token, claim.body).catch((err: unknown): SpecializeAnswer => ({ status: 0, error: messageOf(err) }));
+    const answer = await this.deps.specialize(claimed.target, claim.body).catch((err: unknown): SpecializeAnswer => ({ status: 0, error: messageOf(err) }));
     if (answer.status !== 200) {
       // A pod that failed to specialize is not put back: it may be half-loaded. Delete it; the pool refills, and
       // the next decision finds the Revision short of a pod and claims or scales again.

@@ -1,4 +1,5 @@
 import type { V1ResourceRequirements } from '@kubernetes/client-node';
+import type { SpecializeRequest } from '../../api/kzero/v1alpha1/specialize.js';
 import type { PodPool } from '../../api/kzero/v1alpha1/types.js';
 import type { Revision } from '../../api/serving/v1/types.js';
 import { parseQuantity } from '../../lib/quantity.js';
@@ -7,15 +8,6 @@ import { poolServingPort } from '../../controller/reconciler/podpool/resources.j
 import { poolCode, servingEnv, userPort } from '../../controller/reconciler/revision/resources.js';
 
 // Whether a Revision can be served by a warm pod of a pool, and what that pod must be told (pure).
-
-/** The body of the runtime's POST /specialize (runtime/). */
-export interface SpecializeRequest {
-  revision: string;
-  code: { url: string; sha256: string };
-  env: Record<string, string>;
-  /** One id per claim attempt: the runtime's reservation is exclusive to it (runtime/specialize.ts). */
-  claim?: string;
-}
 
 export type PoolFit = { ok: true; pool: string; request: SpecializeRequest } | { ok: false; pool: string | undefined; reason: string };
 

@@ -1,8 +1,7 @@
-import type { V1Deployment, V1Pod, V1Secret } from '@kubernetes/client-node';
+import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { ConditionManager, conditionSet } from '../../../api/conditions.js';
 import type { PodPool } from '../../../api/kzero/v1alpha1/types.js';
 import { KzeroLabels, PoolStates } from '../../../api/serving/labels.js';
-import { isNotFound } from '../../../lib/kube/client.js';
 import type { ResourceClient } from '../../../lib/kube/rest.js';
 import type { KindReconciler, Lister } from '../../runtime/driver.js';
 import { PermanentError, type ReconcileResult } from '../../runtime/errors.js';
@@ -11,7 +10,7 @@ import { ensureChild } from '../children.js';
 import { poolSizing, poolTargetSize } from './autosize.js';
 import type { PoolDemand } from './demand.js';
 import { validatePodPool } from '../../../api/kzero/v1alpha1/podpool-validation.js';
-import { makePoolDeployment, makePoolSecret, TOKEN_KEY } from './resources.js';
+import { makePoolDeployment } from './resources.js';
 import { isPodReady } from '../../../lib/kube/pods.js';
 
 // PodPool Ready = WarmPodsReady (at least min(minReady, target) warm pods are Ready).
@@ -19,21 +18,21 @@ const poolConditions = conditionSet('Ready', 'WarmPodsReady');
 
 export interface PodPoolReconcilerDeps {
   deployments: { lister: Lister<V1Deployment>; client: ResourceClient<V1Deployment> };
-  secrets: ResourceClient<V1Secret>;
   /** The pods of every pool (warm, claimed, and the Deployment-path pods of pool-backed Revisions). */
   pods: { list(namespace: string): readonly V1Pod[] };
   demand: PoolDemand;
   events: EventRecorder;
-  /** The pool's specialize token (HMAC of its identity, see lib/pool-token.ts). */
-  token(pool: PodPool): string;
+  /**
+   * The autoscalers' public keys, which the runtimes check /specialize signatures with (lib/specialize-signature.ts,
+   * as KZERO_POOL_PUBLIC_KEYS takes them). A change rolls every pool's pods.
+   */
+  publicKeys: string;
 }
 
 
-/** PodPool -> its token Secret and the Deployment of its warm pods, sized from recent claims; status from its pods. */
+/** PodPool -> the Deployment of its warm pods, sized from recent claims; status from its pods. */
 export class PodPoolReconciler implements KindReconciler<PodPool> {
   readonly kind = 'PodPool';
-  /** Pools (by UID) whose Secret holds the right token: checked once per process, not on every reconcile. */
-  private readonly secretsOk = new Set<string>();
 
   constructor(private readonly deps: PodPoolReconcilerDeps) {}
 
@@ -46,13 +45,12 @@ export class PodPoolReconciler implements KindReconciler<PodPool> {
       c.markFalse('WarmPodsReady', 'InvalidSpec', invalid);
       throw new PermanentError(`PodPool "${pool.metadata.name}": ${invalid}`, 'InvalidSpec');
     }
-    await this.ensureSecret(pool);
 
     const key = `${pool.metadata.namespace}/${pool.metadata.name}`;
     const sizing = poolSizing(pool.spec);
     const t = now.getTime();
     const target = poolTargetSize(sizing, this.deps.demand.times(key, t), t);
-    const dep = await ensureChild({ owner: pool, desired: makePoolDeployment(pool, target), ...this.deps.deployments, events: this.deps.events });
+    const dep = await ensureChild({ owner: pool, desired: makePoolDeployment(pool, target, this.deps.publicKeys), ...this.deps.deployments, events: this.deps.events });
     if (dep.kind === 'notOwned') throw new PermanentError(`Deployment "${dep.name}" exists and is not owned by PodPool "${pool.metadata.name}"`, 'NotOwned');
 
     const pods = this.deps.pods.list(pool.metadata.namespace ?? '').filter((p) => p.metadata?.labels?.[KzeroLabels.pool] === pool.metadata.name && !p.metadata?.deletionTimestamp);
@@ -65,25 +63,5 @@ export class PodPoolReconciler implements KindReconciler<PodPool> {
     else c.markUnknown('WarmPodsReady', 'Filling', `${ready} of ${target} warm pods Ready`);
     // While claims are in the window the target moves as they age out: look again.
     return status.claimedLastMinute + status.missedLastMinute > 0 ? { requeueAfterMs: 5000 } : undefined;
-  }
-
-  private async ensureSecret(pool: PodPool): Promise<void> {
-    const uid = pool.metadata.uid ?? '';
-    if (this.secretsOk.has(uid)) return;
-    const token = this.deps.token(pool);
-    const desired = makePoolSecret(pool, token);
-    const name = desired.metadata?.name ?? '';
-    let have: V1Secret | undefined;
-    try {
-      have = await this.deps.secrets.get(pool.metadata.namespace, name);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-    if (!have) await this.deps.secrets.create(desired);
-    else if (Buffer.from(have.data?.[TOKEN_KEY] ?? '', 'base64').toString() !== token || !have.metadata?.ownerReferences?.some((r) => r.uid === uid)) {
-      // A Secret left from an earlier pool of the same name: take it over with this pool's token.
-      await this.deps.secrets.update({ ...have, metadata: { ...have.metadata, ownerReferences: desired.metadata?.ownerReferences }, data: undefined, stringData: desired.stringData });
-    }
-    this.secretsOk.add(uid);
   }
 }

@@ -1,15 +1,15 @@
-import type { V1Container, V1Deployment, V1EnvVar, V1Secret } from '@kubernetes/client-node';
+import type { V1Container, V1Deployment, V1EnvVar } from '@kubernetes/client-node';
 import { KZERO_API_VERSION, type PodPool } from '../../../api/kzero/v1alpha1/types.js';
 import { KzeroLabels, PoolStates } from '../../../api/serving/labels.js';
 import { ownerRef, shardLabel } from '../meta.js';
 
-// A PodPool's desired children (pure): the Deployment that keeps its warm pods, and the Secret with the
-// token its runtimes accept on /specialize.
+// A PodPool's desired child (pure): the Deployment that keeps its warm pods. Its runtimes get no secret: they
+// check the autoscalers' signature on /specialize with public keys, against their own pool and pod name
+// (lib/specialize-signature.ts), so nothing a pod's env holds is good for another pod.
 
 /** The warm runtime's admin port (/healthz, /specialize); the serving port is the container's port. */
 export const RUNTIME_ADMIN_PORT = 8079;
 export const DEFAULT_POOL_PORT = 8080;
-export const TOKEN_KEY = 'token';
 
 /**
  * Where the runtimes keep code packages by sha256: per namespace, so tenants never share entries. On the
@@ -18,7 +18,6 @@ export const TOKEN_KEY = 'token';
 export const codeCacheDir = (namespace: string): string => `/tmp/kzero-code-cache/${namespace}`;
 
 export const poolDeploymentName = (pool: PodPool): string => `${pool.metadata.name}-podpool`;
-export const poolSecretName = (pool: PodPool): string => `${pool.metadata.name}-podpool-token`;
 
 /** The port a pool's runtimes serve on, which a Revision must use to fit the pool. */
 export function poolServingPort(pool: PodPool): number {
@@ -30,17 +29,25 @@ export function warmSelector(pool: PodPool): Record<string, string> {
   return { [KzeroLabels.pool]: pool.metadata.name ?? '', [KzeroLabels.poolState]: PoolStates.warm };
 }
 
-function runtimeContainer(pool: PodPool, c: V1Container): V1Container {
-  const port = poolServingPort(pool);
-  const reserved = new Set(['PORT', 'KZERO_POOL', 'KZERO_SPECIALIZE_TOKEN', 'KZERO_ADMIN_PORT', 'KZERO_CODE_CACHE']);
-  const env: V1EnvVar[] = [
-    ...(c.env ?? []).filter((e) => !reserved.has(e.name)),
+/** The env kzero sets on a pool's runtime (runtime/config.ts); a template's own values of these are dropped. */
+function runtimeEnv(pool: PodPool, port: number, publicKeys: string): V1EnvVar[] {
+  return [
     { name: 'PORT', value: String(port) },
     { name: 'KZERO_POOL', value: pool.metadata.name ?? '' },
+    { name: 'KZERO_POOL_UID', value: pool.metadata.uid ?? '' },
+    { name: 'KZERO_POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+    { name: 'KZERO_POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    { name: 'KZERO_POOL_PUBLIC_KEYS', value: publicKeys },
     { name: 'KZERO_ADMIN_PORT', value: String(RUNTIME_ADMIN_PORT) },
     { name: 'KZERO_CODE_CACHE', value: codeCacheDir(pool.metadata.namespace ?? '') },
-    { name: 'KZERO_SPECIALIZE_TOKEN', valueFrom: { secretKeyRef: { name: poolSecretName(pool), key: TOKEN_KEY } } },
   ];
+}
+
+function runtimeContainer(pool: PodPool, c: V1Container, publicKeys: string): V1Container {
+  const port = poolServingPort(pool);
+  const ours = runtimeEnv(pool, port, publicKeys);
+  const reserved = new Set(ours.map((e) => e.name));
+  const env: V1EnvVar[] = [...(c.env ?? []).filter((e) => !reserved.has(e.name)), ...ours];
   return {
     ...c,
     ports: [{ name: 'user-port', containerPort: port, protocol: 'TCP' }, { name: 'kzero-admin', containerPort: RUNTIME_ADMIN_PORT, protocol: 'TCP' }],
@@ -50,7 +57,8 @@ function runtimeContainer(pool: PodPool, c: V1Container): V1Container {
   };
 }
 
-export function makePoolDeployment(pool: PodPool, replicas: number): V1Deployment {
+/** `publicKeys`: the autoscalers' public keys, as KZERO_POOL_PUBLIC_KEYS takes them (a comma list). */
+export function makePoolDeployment(pool: PodPool, replicas: number, publicKeys: string): V1Deployment {
   const selector = warmSelector(pool);
   const labels = { ...shardLabel(pool.metadata), ...selector };
   const template = pool.spec.template;
@@ -70,25 +78,10 @@ export function makePoolDeployment(pool: PodPool, replicas: number): V1Deploymen
         metadata: { ...template.metadata, labels: { ...template.metadata?.labels, ...labels } },
         spec: {
           ...template.spec!,
-          containers: template.spec!.containers.map((c) => runtimeContainer(pool, c)),
+          containers: template.spec!.containers.map((c) => runtimeContainer(pool, c, publicKeys)),
           enableServiceLinks: template.spec?.enableServiceLinks ?? false,
         },
       },
     },
-  };
-}
-
-export function makePoolSecret(pool: PodPool, token: string): V1Secret {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    type: 'Opaque',
-    metadata: {
-      name: poolSecretName(pool),
-      namespace: pool.metadata.namespace,
-      labels: { ...shardLabel(pool.metadata), [KzeroLabels.pool]: pool.metadata.name ?? '' },
-      ownerReferences: [ownerRef(KZERO_API_VERSION, 'PodPool', pool.metadata)],
-    },
-    stringData: { [TOKEN_KEY]: token },
   };
 }
