@@ -1,9 +1,8 @@
-// Taking a warm pod (pure): which pods can be claimed, which one, and the patch.
+// Taking a warm pod (pure): which pods can be claimed, and which one.
 import type { V1Pod } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { pod, withAnnotations, withDeletionTimestamp, withLabels, withResourceVersion, type Opt } from '../../controller/testing/builders.js';
-import { T0 } from '../../controller/testing/fake-clock.js';
-import { claimable, claimPatch, pickWarmPod } from './claim.js';
+import { pod, withDeletionTimestamp, withLabels, type Opt } from '../../controller/testing/builders.js';
+import { claimable, pickWarmPod } from './claim.js';
 
 const ready: Opt<V1Pod> = (p) => void ((p.status ??= {}).conditions = [{ type: 'Ready', status: 'True' }]);
 const notReady: Opt<V1Pod> = (p) => void ((p.status ??= {}).conditions = [{ type: 'Ready', status: 'False' }]);
@@ -47,25 +46,5 @@ describe('autoscaler/pool claim', () => {
     ];
     for (const c of cases) it(`random ${c.random} of 4 picks ${c.want}`, () => expect(pickWarmPod(pods, () => c.random)?.metadata?.name).to.equal(c.want));
     it('none to pick: undefined, random not needed', () => expect(pickWarmPod([], () => { throw new Error('not called'); })).to.equal(undefined));
-  });
-
-  describe('claimPatch', () => {
-    const owner = { apiVersion: 'serving.knative.dev/v1', kind: 'Revision', name: 'hello-00001', uid: 'rev-uid', controller: true };
-    const revLabels = { 'serving.knative.dev/revision': 'hello-00001', 'serving.knative.dev/service': 'hello', 'kzero.dev/pool': 'wrong' };
-
-    it('tests that the pod is still labelled warm, then replaces labels and owners, and adds claimed-at to the annotations', () => {
-      const p = good('p', withResourceVersion('42'), withLabels({ 'pod-template-hash': 'abc' }), withAnnotations({ 'kept': 'yes' }), (x) => void (x.metadata!.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-uid', controller: true }]));
-      expect(claimPatch(p, 'node', revLabels, owner, T0 + 1234)).to.deep.equal([
-        { op: 'test', path: '/metadata/labels/kzero.dev~1pool-state', value: 'warm' },
-        { op: 'add', path: '/metadata/labels', value: { 'serving.knative.dev/revision': 'hello-00001', 'serving.knative.dev/service': 'hello', 'kzero.dev/pool': 'node', 'kzero.dev/pool-state': 'claimed' } },
-        { op: 'add', path: '/metadata/ownerReferences', value: [owner] },
-        { op: 'add', path: '/metadata/annotations', value: { kept: 'yes', 'kzero.dev/claimed-at': '2024-05-01T12:00:01.234Z' } },
-      ]);
-    });
-
-    it('a pod without annotations: adds only claimed-at', () => {
-      const ops = claimPatch(good('p'), 'node', {}, owner, T0);
-      expect(ops[3]).to.deep.equal({ op: 'add', path: '/metadata/annotations', value: { 'kzero.dev/claimed-at': '2024-05-01T12:00:00.000Z' } });
-    });
   });
 });

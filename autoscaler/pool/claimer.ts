@@ -12,7 +12,8 @@ import type { ResourceClient } from '../../lib/kube/rest.js';
 import type { Logger } from '../../lib/log.js';
 import type { PoolIdentity, SigningKey } from '../../lib/specialize-signature.js';
 import { RUNTIME_ADMIN_PORT } from '../../controller/reconciler/podpool/resources.js';
-import { claimable, claimPatch, pickWarmPod } from './claim.js';
+import { claimPatch } from '../../api/kzero/v1alpha1/pool-claim.js';
+import { claimable, pickWarmPod } from './claim.js';
 import { poolFit } from './fit.js';
 
 /** A pod claimed and specialized for a Revision: the activator may send it requests now. */

@@ -18,6 +18,9 @@ export interface AdmissionRequest {
   kind: { group: string; version: string; kind: string };
   operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
   namespace?: string;
+  /** The object's name (on DELETE, request.object is empty). */
+  name?: string;
+  subResource?: string;
   userInfo?: { username?: string };
   object?: unknown;
   oldObject?: unknown;

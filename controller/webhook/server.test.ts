@@ -52,6 +52,20 @@ describe('webhook server', () => {
     expect(answer.response.status?.message).to.contain('spec.template.spec.containers');
   });
 
+  it('/validate-pods: the autoscaler\'s delete of a pod kzero does not manage is denied; another user\'s passes', async () => {
+    const podReview = (username: string): string => JSON.stringify({
+      apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview',
+      request: {
+        uid: 'u2', kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'DELETE', namespace: 'kube-system', name: 'coredns-1', userInfo: { username },
+        oldObject: { metadata: { name: 'coredns-1', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } } },
+      },
+    });
+    const answer = async (username: string): Promise<{ uid: string; allowed: boolean; status?: { code: number } }> =>
+      (JSON.parse((await post(server, '/validate-pods', podReview(username))).body) as { response: { uid: string; allowed: boolean; status?: { code: number } } }).response;
+    expect(await answer('system:serviceaccount:kzero-system:kzero-autoscaler')).to.deep.include({ uid: 'u2', allowed: false });
+    expect(await answer('system:serviceaccount:kube-system:namespace-controller')).to.deep.equal({ uid: 'u2', allowed: true });
+  });
+
   it('a body that is not JSON: 400', async () => {
     expect((await post(server, '/default', '{nope')).status).to.equal(400);
   });

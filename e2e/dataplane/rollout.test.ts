@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { Agent, request } from 'undici';
+import { KzeroKeyFiles } from '../../local/pki/certs.js';
 import { config, kubectl, testNamespace, waitForValue } from '../support/cluster.js';
 import { ACTIVATOR } from '../support/activator.js';
 import { getService, waitForReady } from '../support/serving.js';
@@ -63,7 +64,7 @@ describe('data plane: no request lost', function () {
   it('while one of two activators is stopped (in-flight requests drain; a client retries a failed connect or reset GET on the other)', async () => {
     const host = `roll.${ns.name}.localhost`;
     const main = fileURLToPath(new URL('../../activator/main.js', import.meta.url));
-    const second = spawn(process.execPath, [main, `--kubeconfig=${join(config.dirs.pki, 'activator.kubeconfig')}`, `--token-file=${join(config.dirs.pki, 'internal-token')}`,
+    const second = spawn(process.execPath, [main, `--kubeconfig=${join(config.dirs.pki, 'activator.kubeconfig')}`, `--token-file=${join(config.dirs.pki, KzeroKeyFiles.autoscalerToken)}`,
       '--listen=127.0.0.1:18081', '--admin-addr=127.0.0.1:19091'], { stdio: 'ignore' });
     const base2 = 'http://127.0.0.1:18081';
     await waitForValue('the second activator serving', async () => ((await get(base2, host).catch(() => undefined))?.status === 200 ? true : undefined), 30_000, 100);

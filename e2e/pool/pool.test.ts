@@ -6,6 +6,7 @@ import { request } from 'undici';
 import type { PodPool } from '../../api/kzero/v1alpha1/types.js';
 import { KubeRest } from '../../lib/kube/rest.js';
 import { ACTIVATOR_ADMIN_PORT } from '../../local/controlplane/kzero.js';
+import { KzeroKeyFiles } from '../../local/pki/certs.js';
 import { Resources } from '../../lib/kube/resources.js';
 import { viaActivator } from '../support/activator.js';
 import { config, kc, kubectl, kubectlFails, listPods, testNamespace, waitForValue } from '../support/cluster.js';
@@ -114,7 +115,7 @@ describe('prewarmed pool', function () {
 
     const second = new ShardAutoscaler('0', `${config.bridgeIp}:18099`);
     try {
-      const token = readFileSync(join(config.dirs.pki, 'internal-token'), 'utf8').trim();
+      const token = readFileSync(join(config.dirs.pki, KzeroKeyFiles.autoscalerToken), 'utf8').trim();
       await waitForValue('second autoscaler up', async () => (await request(`http://${config.bridgeIp}:18099/healthz`).then((r) => r.statusCode, () => 0)) === 200 || undefined, 30_000, 100);
       const poke = async (port: number, revision: string): Promise<string[]> => {
         const res = await request(`http://${config.bridgeIp}:${port}/poke`, {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KzeroKeyFiles } from '../../local/pki/certs.js';
 import { config } from './cluster.js';
 
 const CONTROLLER = fileURLToPath(new URL('../../controller/main.js', import.meta.url));
@@ -57,7 +58,7 @@ class ComponentProcess {
 /** A controller process for one shard. */
 export class ShardController extends ComponentProcess {
   constructor(readonly shard: string) {
-    super(CONTROLLER, [`--shard=${shard}`, `--kubeconfig=${pki('controller.kubeconfig')}`, '--metrics-addr=127.0.0.1:0', `--token-file=${pki('internal-token')}`]);
+    super(CONTROLLER, [`--shard=${shard}`, `--kubeconfig=${pki('controller.kubeconfig')}`, '--metrics-addr=127.0.0.1:0', `--pool-public-keys-file=${pki(KzeroKeyFiles.poolPublicKeys)}`]);
   }
 
   /** Resolves once its informers have synced and its workers run. */
@@ -69,6 +70,7 @@ export class ShardController extends ComponentProcess {
 /** An extra autoscaler replica for one shard, listening on `listen` (host:port). */
 export class ShardAutoscaler extends ComponentProcess {
   constructor(readonly shard: string, readonly listen: string) {
-    super(AUTOSCALER, [`--shard=${shard}`, `--kubeconfig=${pki('autoscaler.kubeconfig')}`, `--listen=${listen}`, `--token-file=${pki('internal-token')}`, '--metrics-addr=127.0.0.1:0']);
+    super(AUTOSCALER, [`--shard=${shard}`, `--kubeconfig=${pki('autoscaler.kubeconfig')}`, `--listen=${listen}`, `--token-file=${pki(KzeroKeyFiles.autoscalerToken)}`,
+      `--pool-signing-key-file=${pki(KzeroKeyFiles.poolSigningKey)}`, '--metrics-addr=127.0.0.1:0']);
   }
 }

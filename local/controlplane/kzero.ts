@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { LocalClusterConfig } from '../config.js';
 import { kubectl } from '../kubectl.js';
+import { KzeroKeyFiles } from '../pki/certs.js';
 import type { Component } from './components.js';
 
 // kzero itself on the local cluster: manifests/core applied with kubectl, the webhook registered by URL on
@@ -69,17 +70,18 @@ export function kzeroComponents(c: LocalClusterConfig): Component[] {
     {
       name: 'kzero-controller-0',
       argv: [process.execPath, join(DIST, 'controller/main.js'), `--kubeconfig=${pki('controller.kubeconfig')}`,
-        '--shard=0', '--assign-shards', `--metrics-addr=127.0.0.1:${CONTROLLER_METRICS_PORT}`, `--token-file=${pki('internal-token')}`],
+        '--shard=0', '--assign-shards', `--metrics-addr=127.0.0.1:${CONTROLLER_METRICS_PORT}`, `--pool-public-keys-file=${pki(KzeroKeyFiles.poolPublicKeys)}`],
     },
     {
       name: 'kzero-autoscaler-0',
       argv: [process.execPath, join(DIST, 'autoscaler/main.js'), `--kubeconfig=${pki('autoscaler.kubeconfig')}`,
-        '--shard=0', `--listen=${c.bridgeIp}:${AUTOSCALER_PORT}`, `--token-file=${pki('internal-token')}`],
+        '--shard=0', `--listen=${c.bridgeIp}:${AUTOSCALER_PORT}`, `--token-file=${pki(KzeroKeyFiles.autoscalerToken)}`,
+        `--pool-signing-key-file=${pki(KzeroKeyFiles.poolSigningKey)}`],
     },
     {
       name: 'kzero-activator',
       argv: [process.execPath, join(DIST, 'activator/main.js'), `--kubeconfig=${pki('activator.kubeconfig')}`,
-        `--listen=127.0.0.1:${ACTIVATOR_PORT}`, `--admin-addr=127.0.0.1:${ACTIVATOR_ADMIN_PORT}`, `--token-file=${pki('internal-token')}`],
+        `--listen=127.0.0.1:${ACTIVATOR_PORT}`, `--admin-addr=127.0.0.1:${ACTIVATOR_ADMIN_PORT}`, `--token-file=${pki(KzeroKeyFiles.autoscalerToken)}`],
     },
   ];
 }

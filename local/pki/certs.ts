@@ -50,6 +50,19 @@ export function extensionsFor(req: CertRequest): string {
   ].join('\n');
 }
 
+/**
+ * kzero's keys on the local cluster, under the PKI directory: what the Secrets kzero-autoscaler-token and
+ * kzero-pool-signing-key and the ConfigMap kzero-pool-public-keys hold on a real one.
+ */
+export const KzeroKeyFiles = Object.freeze({
+  /** The autoscalers' bearer tokens, one a line (activators send the first). */
+  autoscalerToken: 'autoscaler-token',
+  /** The Ed25519 key the autoscalers sign /specialize requests with: autoscalers only. */
+  poolSigningKey: 'pool-signing.key',
+  /** Its public half (PEM; more than one while rotating): the controller puts them into pool templates. */
+  poolPublicKeys: 'pool-signing.pub',
+});
+
 const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 
 /**
@@ -82,9 +95,13 @@ export async function ensurePki(config: LocalClusterConfig): Promise<{ tokensCha
     await mustRun('openssl', ['rsa', '-in', `${sa}.key`, '-pubout', '-out', `${sa}.pub`]);
   }
   const tokensChanged = await ensureTokens(dir, config);
-  // The bearer token the activators and autoscalers share for their internal endpoints.
-  const internal = join(dir, 'internal-token');
-  if (!(await exists(internal))) await writeFile(internal, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+  // kzero's own keys, one per purpose, made the way manifests/components/kustomization.yaml documents.
+  const token = join(dir, KzeroKeyFiles.autoscalerToken);
+  if (!(await exists(token))) await writeFile(token, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+  const signing = join(dir, KzeroKeyFiles.poolSigningKey);
+  if (!(await exists(signing))) await mustRun('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', signing]);
+  const publicKeys = join(dir, KzeroKeyFiles.poolPublicKeys);
+  if (!(await exists(publicKeys))) await mustRun('openssl', ['pkey', '-in', signing, '-pubout', '-out', publicKeys]);
   await mustRun('sh', ['-c', `chmod 600 '${dir}'/*.key`]);
   return { tokensChanged };
 }
