@@ -86,7 +86,8 @@ function parseCanIList(out: string): Listed {
   const listed: Listed = { resources: [], urls: [] };
   const rows = out.split('\n').filter((l) => l.trim() !== '' && !/^Resources\s+Non-Resource URLs/.test(l));
   for (const row of rows) {
-    const m = /^(?:(\S+)\s+)?\[([^\]]*)\]\s+\[([^\]]*)\]\s+\[([^\]]*)\]\s*$/.exec(row);
+    // A non-resource row has an empty first column: the line starts with the padding.
+    const m = /^(\S*)\s+\[([^\]]*)\]\s+\[([^\]]*)\]\s+\[([^\]]*)\]\s*$/.exec(row);
     if (!m) throw new Error(`kubectl auth can-i --list: cannot read the row ${JSON.stringify(row)}`);
     const [, resource, urls = '', names = '', verbs = ''] = m;
     const split = (s: string): string[] => s.split(' ').filter((x) => x !== '');
