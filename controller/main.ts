@@ -18,8 +18,8 @@ import { Resources } from '../lib/kube/resources.js';
 import { KubeRest, type ResourceClient } from '../lib/kube/rest.js';
 import { parseAutoscalerConfig } from '../autoscaler/config/config.js';
 import { parseDeploymentConfig } from './config/deployment.js';
-import { parseDomainConfig } from './config/domain.js';
-import { ConfigValue, SYSTEM_NAMESPACE } from './config/store.js';
+import { parseDomainConfig } from '../api/serving/domain-config.js';
+import { ConfigValue, SYSTEM_NAMESPACE } from '../lib/kube/config-value.js';
 import { all, byLabel, referencingRoutes } from './handlers.js';
 import { poolSizing } from './reconciler/podpool/autosize.js';
 import { PoolDemand } from './reconciler/podpool/demand.js';
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     }),
   }) });
   const routeCtl = new Controller<Route>({ ...driver, lister: inf.route, client: clients.route, reconciler: new RouteReconciler({
-    configurations: inf.configuration, revisions: inf.revision, domains: () => config.domain.get(),
+    configurations: inf.configuration, revisions: inf.revision, routes: { lister: inf.route, client: clients.route }, domains: () => config.domain.get(),
   }) });
   const demand = new PoolDemand((key) => {
     const [ns, name] = key.split('/');
