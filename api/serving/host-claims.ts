@@ -30,6 +30,9 @@ function createdMs(route: Route): number {
 /**
  * The claims a Route makes with `traffic`, its resolved traffic (what the controller wrote to status, or is
  * about to): its own host if some revision takes a share, and one host per tag, each serving its revision.
+ * Tags come from this resolved traffic, not from spec: a tag's host must serve a resolved revision (spec may
+ * name a Configuration, or a Revision not ready yet), host and target then come from one snapshot, the last
+ * good one while new targets are not ready, and only the controller writes it (tenants get no status).
  */
 export function claimsOf(route: Route, traffic: readonly TrafficTarget[], config: DomainConfig): HostClaim[] {
   const base = { namespace: route.metadata.namespace ?? '', route: route.metadata.name ?? '', created: createdMs(route) };
