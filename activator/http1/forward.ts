@@ -36,14 +36,16 @@ export function requestHeadForPod(req: RequestHead, clientIp: string, host: stri
   if (req.host !== undefined) out += `host: ${req.host}\r\n`;
   let xff: string | undefined;
   let forwarded: string | undefined;
-  let upgrade: string | undefined;
+  const upgrades: string[] = [];
   const h = req.headers;
   for (let i = 0; i < h.length; i += 2) {
     const name = h[i]!;
     const lower = name.toLowerCase();
     if (lower === 'x-forwarded-for') xff = xff === undefined ? h[i + 1]! : `${xff}, ${h[i + 1]!}`;
     else if (lower === 'forwarded') forwarded = forwarded === undefined ? h[i + 1]! : `${forwarded}, ${h[i + 1]!}`;
-    else if (lower === 'upgrade') upgrade = h[i + 1]!;
+    else if (lower === 'upgrade') {
+      if (h[i + 1]) upgrades.push(h[i + 1]!);
+    }
     // The activator is the edge: the scheme is what the client spoke to it, whatever the client claims.
     else if (lower !== 'host' && lower !== 'x-forwarded-proto' && !dropped(lower, req.connection)) out += `${name}: ${h[i + 1]!}\r\n`;
   }
@@ -52,7 +54,7 @@ export function requestHeadForPod(req: RequestHead, clientIp: string, host: stri
   out += `x-forwarded-proto: ${SCHEME}\r\n`;
   const self = `for=${clientIp.includes(':') ? `"[${clientIp}]"` : clientIp};host=${quote(host)};proto=${SCHEME}`;
   out += `forwarded: ${forwarded === undefined ? self : `${forwarded}, ${self}`}\r\n`;
-  if (req.upgrade && upgrade !== undefined) out += `connection: Upgrade\r\nupgrade: ${upgrade}\r\n`;
+  if (req.upgrade && upgrades.length) out += `connection: Upgrade\r\nupgrade: ${upgrades.join(', ')}\r\n`;
   return out + '\r\n';
 }
 
