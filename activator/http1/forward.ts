@@ -27,13 +27,14 @@ function requestFraming(req: RequestHead): string {
 
 /**
  * The head the pod gets: the request line in origin-form (HTTP/1.1 unless the client spoke 1.0), the
- * Host routed by, the client's fields less the hop-by-hop ones and X-Forwarded-Proto, the framing field,
+ * Host routed by, the framing field, the client's fields less the hop-by-hop ones and X-Forwarded-Proto,
  * and X-Forwarded-For, X-Forwarded-Proto and Forwarded for the client at `clientIp`.
  * An upgrade keeps its Upgrade and asks for it again in Connection.
  */
 export function requestHeadForPod(req: RequestHead, clientIp: string, host: string): string {
   let out = `${req.method} ${req.path} HTTP/1.${req.minor}\r\n`;
   if (req.host !== undefined) out += `host: ${req.host}\r\n`;
+  out += requestFraming(req);
   let xff: string | undefined;
   let forwarded: string | undefined;
   const upgrades: string[] = [];
@@ -49,7 +50,6 @@ export function requestHeadForPod(req: RequestHead, clientIp: string, host: stri
     // The activator is the edge: the scheme is what the client spoke to it, whatever the client claims.
     else if (lower !== 'host' && lower !== 'x-forwarded-proto' && !dropped(lower, req.connection)) out += `${name}: ${h[i + 1]!}\r\n`;
   }
-  out += requestFraming(req);
   out += `x-forwarded-for: ${xff === undefined ? clientIp : `${xff}, ${clientIp}`}\r\n`;
   out += `x-forwarded-proto: ${SCHEME}\r\n`;
   const self = `for=${clientIp.includes(':') ? `"[${clientIp}]"` : clientIp};host=${quote(host)};proto=${SCHEME}`;
@@ -70,14 +70,13 @@ function responseFraming(res: ResponseHead): string {
   return '';
 }
 
-/** The head the client gets: the pod's status and fields less the hop-by-hop ones, the framing field; `close` adds Connection: close. */
+/** The head the client gets: the pod's status, the framing field, the pod's fields less the hop-by-hop ones; `close` adds Connection: close. */
 export function responseHeadForClient(res: ResponseHead, close: boolean): string {
-  let out = `HTTP/1.1 ${res.status} ${res.reason}\r\n`;
+  let out = `HTTP/1.1 ${res.status} ${res.reason}\r\n${responseFraming(res)}`;
   const h = res.headers;
   for (let i = 0; i < h.length; i += 2) {
     if (!dropped(h[i]!.toLowerCase(), res.connection)) out += `${h[i]!}: ${h[i + 1]!}\r\n`;
   }
-  out += responseFraming(res);
   if (close) out += 'connection: close\r\n';
   return out + '\r\n';
 }

@@ -261,6 +261,11 @@ describe('activator/http1/head', () => {
         want: { host: 'h', 'sec-websocket-key': 'k', 'x-forwarded-for': '10.0.0.2', 'x-forwarded-proto': 'http', forwarded: 'for=10.0.0.2;host=h;proto=http', connection: 'Upgrade', upgrade: 'websocket' },
       },
       {
+        name: 'several Upgrade fields go on as one list, empty ones left out',
+        head: ['GET /ws HTTP/1.1', 'Host: h', 'Connection: Upgrade', 'Upgrade: h2c', 'Upgrade:', 'Upgrade: websocket'], ip: '10.0.0.2', host: 'h',
+        want: { host: 'h', 'x-forwarded-for': '10.0.0.2', 'x-forwarded-proto': 'http', forwarded: 'for=10.0.0.2;host=h;proto=http', connection: 'Upgrade', upgrade: 'h2c, websocket' },
+      },
+      {
         name: 'Connection: content-length keeps the length the body is sent by',
         head: ['POST / HTTP/1.1', 'Host: h', 'Connection: content-length', 'Content-Length: 5'], ip: '10.0.0.2', host: 'h',
         want: { host: 'h', 'content-length': '5', 'x-forwarded-for': '10.0.0.2', 'x-forwarded-proto': 'http', forwarded: 'for=10.0.0.2;host=h;proto=http' },
@@ -309,8 +314,8 @@ describe('activator/http1/head', () => {
 
   it('responseHeadForClient drops the pod\'s hop-by-hop fields, writes the framing itself and says close when asked', () => {
     const res = parseResponseHead(req(['HTTP/1.1 200 OK', 'Content-Type: text/plain', 'Connection: keep-alive, X-Hop', 'Keep-Alive: timeout=5', 'X-Hop: 1', 'Transfer-Encoding: chunked', 'Set-Cookie: a=1', 'Set-Cookie: b=2']), 'GET');
-    expect(responseHeadForClient(res, false)).to.equal('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\ntransfer-encoding: chunked\r\n\r\n');
-    expect(responseHeadForClient(res, true)).to.equal('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n');
+    expect(responseHeadForClient(res, false)).to.equal('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n');
+    expect(responseHeadForClient(res, true)).to.equal('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nconnection: close\r\n\r\n');
   });
 
   describe('responseHeadForClient: the framing field', () => {
@@ -324,6 +329,7 @@ describe('activator/http1/head', () => {
       ['the codings as parsed, not as spelt', ['HTTP/1.1 200 OK', 'Transfer-Encoding: GZIP', 'transfer-encoding:  chunked'], 'GET', 'HTTP/1.1 200 OK\r\ntransfer-encoding: gzip, chunked\r\n\r\n'],
       ['a coding that reads until close is still named', ['HTTP/1.1 200 OK', 'Transfer-Encoding: gzip'], 'GET', 'HTTP/1.1 200 OK\r\ntransfer-encoding: gzip\r\n\r\n'],
       ['until close without a coding: nothing', ['HTTP/1.1 200 OK', 'X-A: 1'], 'GET', 'HTTP/1.1 200 OK\r\nX-A: 1\r\n\r\n'],
+      ['the framing field comes first', ['HTTP/1.1 200 OK', 'X-A: 1', 'Content-Length: 2', 'X-B: 2'], 'GET', 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\nX-A: 1\r\nX-B: 2\r\n\r\n'],
       ['204 carries no length', ['HTTP/1.1 204 No Content', 'Content-Length: 5'], 'GET', 'HTTP/1.1 204 No Content\r\n\r\n'],
       ['1xx carries no length', ['HTTP/1.1 103 Early Hints', 'Content-Length: 5', 'Link: </a>'], 'GET', 'HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n'],
     ];
