@@ -157,8 +157,6 @@ export class BodyFramer {
         if (c !== LF) throw this.error('chunked body not ended by CRLF');
         this.done = true;
         return;
-      default:
-        return;
     }
   }
 
