@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { V1Endpoints, V1Pod } from '@kubernetes/client-node';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ServingLabels } from '../api/serving/labels.js';
-import type { Revision, Route } from '../api/serving/v1/types.js';
+import type { Revision } from '../api/serving/v1/types.js';
 import { parseBearerTokens } from '../lib/bearer-tokens.js';
 import { realClock } from '../lib/clock.js';
 import { parseFlags, requireFlag } from '../lib/flags.js';
@@ -14,14 +14,14 @@ import { loadKubeConfig } from '../lib/kube/client.js';
 import { informerFor } from '../lib/kube/informer.js';
 import { Resources } from '../lib/kube/resources.js';
 import { KubeRest } from '../lib/kube/rest.js';
-import { SYSTEM_NAMESPACE } from '../controller/config/store.js';
+import { SYSTEM_NAMESPACE } from '../lib/kube/config-value.js';
 import { AutoscalerClient } from './autoscaler-client.js';
 import { activatorHooks } from './handler/proxy.js';
 import { ProxyServer } from './http1/server.js';
 import { activatorMetrics, podConnectionMetrics, requestRecorder } from './metrics.js';
 import { DirectProber } from './net/prober.js';
 import { RevisionRegistry, type RevisionState } from './revisions.js';
-import { RoutingIndex } from './routing/table.js';
+import { watchRouting } from './routing/controller.js';
 import { StatsCollector } from './stats/collector.js';
 
 const { flags } = parseFlags(process.argv.slice(2));
@@ -33,14 +33,12 @@ const token = parseBearerTokens(readFileSync(requireFlag(flags, 'token-file'), '
 
 async function main(): Promise<void> {
   const rest = await KubeRest.fromKubeConfig(kc);
-  const routes = informerFor(rest.resource<Route>(Resources.route), { clock, log });
+  const routing = watchRouting({ rest, clock, log });
   const revisions = informerFor(rest.resource<Revision>(Resources.revision), { clock, log });
   const pods = informerFor(rest.resource<V1Pod>(Resources.pod), { labelSelector: ServingLabels.revision, clock, log });
   const endpoints = informerFor(rest.resource<V1Endpoints>(Resources.endpoints), { namespace: SYSTEM_NAMESPACE, clock, log });
 
   const registry = new RevisionRegistry(clock);
-  const routing = new RoutingIndex();
-  routes.on({ add: (r) => routing.upsert(r), update: (r) => routing.upsert(r), delete: (r) => routing.remove(r) });
   revisions.on({ add: (r) => registry.upsertRevision(r), update: (r) => registry.upsertRevision(r), delete: (r) => registry.deleteRevision(r) });
   pods.on({ add: (p) => registry.upsertPod(p), update: (p) => registry.upsertPod(p), delete: (p) => registry.deletePod(p) });
 
@@ -53,7 +51,7 @@ async function main(): Promise<void> {
   const server = new ProxyServer(activatorHooks({
     clock, prober, stats, log, queueLimit: Number(flags.get('queue-limit') ?? 10_000), coldStartSeconds: metrics.coldStartSeconds,
     poke: (rev: RevisionState) => autoscalers.poke(rev.shard, rev.namespace, rev.name, (pods) => registry.announce(rev, pods.map((p) => p.ip))),
-    route: { table: () => routing.table, registry },
+    route: { table: routing.table, registry },
     record: requestRecorder(metrics, clock),
   }), clock);
   podConnectionMetrics(promRegistry, server.pool);
@@ -66,7 +64,7 @@ async function main(): Promise<void> {
     }
   }, 1000);
 
-  await Promise.all([routes.start(), revisions.start(), pods.start(), endpoints.start()]);
+  await Promise.all([routing.start(), revisions.start(), pods.start(), endpoints.start()]);
   const listen = parseListen(flags.get('listen') ?? '127.0.0.1:8080');
   await server.listen(listen.port, listen.host);
   const adminListen = parseListen(flags.get('admin-addr') ?? '127.0.0.1:9091');

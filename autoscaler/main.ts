@@ -16,7 +16,7 @@ import { informerFor } from '../lib/kube/informer.js';
 import { Resources } from '../lib/kube/resources.js';
 import { KubeRest } from '../lib/kube/rest.js';
 import { SigningKey } from '../lib/specialize-signature.js';
-import { ConfigValue, SYSTEM_NAMESPACE } from '../controller/config/store.js';
+import { ConfigValue, SYSTEM_NAMESPACE } from '../lib/kube/config-value.js';
 import { parseAutoscalerConfig, revisionScalingSpec } from './config/config.js';
 import { parsePoolConfig } from './config/pool.js';
 import { httpSpecialize, PoolClaimer } from './pool/claimer.js';

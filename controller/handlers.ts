@@ -1,5 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { rivalsFor } from '../api/serving/host-claims.js';
 import { ServingLabels } from '../api/serving/labels.js';
+import { hostLabel } from '../api/serving/route-hosts.js';
+import type { Route } from '../api/serving/v1/types.js';
 import type { RouteReferences } from './reconciler/route/references.js';
 
 // Which keys to look at again when an object changes: itself, its parent (by label), and the Routes that
@@ -31,6 +34,22 @@ export function referencingRoutes(ctl: Queue, refs: RouteReferences, kind: 'conf
     for (const key of refs.routes(ns, kind, name)) ctl.enqueueKey(key);
     const config = kind === 'revision' ? obj.metadata?.labels?.[ServingLabels.configuration] : undefined;
     if (config !== undefined) for (const key of refs.routes(ns, 'configuration', config)) ctl.enqueueKey(key);
+  };
+}
+
+/**
+ * The Routes whose tag hosts may compete with a changed Route's hosts (api/serving/host-claims.ts), so that a
+ * winner's arrival or departure shows on the loser at once. Only this shard's Routes are queued; a rival in
+ * another shard shows at its next reconcile (a loser re-checks every CONFLICT_RECHECK_MS).
+ */
+export function hostRivals(ctl: Queue): Enqueue {
+  return (obj) => {
+    const route = obj as Route;
+    const ns = route.metadata?.namespace ?? '';
+    const name = route.metadata?.name ?? '';
+    const tags = [...(route.spec?.traffic ?? []), ...(route.status?.traffic ?? [])].map((t) => t.tag).filter((t) => !!t);
+    const labels = new Set([name, ...tags.map((t) => hostLabel(name, t))]);
+    for (const label of labels) for (const rival of rivalsFor(label, name)) ctl.enqueueKey(`${ns}/${rival}`);
   };
 }
 

@@ -18,9 +18,9 @@ import { KubeRest, type ResourceClient } from '../lib/kube/rest.js';
 import { VerifyingKeys } from '../lib/specialize-signature.js';
 import { parseAutoscalerConfig } from '../autoscaler/config/config.js';
 import { parseDeploymentConfig } from './config/deployment.js';
-import { parseDomainConfig } from './config/domain.js';
-import { ConfigValue, SYSTEM_NAMESPACE } from './config/store.js';
-import { all, byLabel, referencingRoutes } from './handlers.js';
+import { parseDomainConfig } from '../api/serving/domain-config.js';
+import { ConfigValue, SYSTEM_NAMESPACE } from '../lib/kube/config-value.js';
+import { all, byLabel, hostRivals, referencingRoutes } from './handlers.js';
 import { poolSizing } from './reconciler/podpool/autosize.js';
 import { PoolDemand } from './reconciler/podpool/demand.js';
 import { PodPoolReconciler } from './reconciler/podpool/reconciler.js';
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     }),
   }) });
   const routeCtl = new Controller<Route>({ ...driver, lister: inf.route, client: clients.route, reconciler: new RouteReconciler({
-    configurations: inf.configuration, revisions: inf.revision, domains: () => config.domain.get(),
+    configurations: inf.configuration, revisions: inf.revision, routes: { lister: inf.route, client: clients.route }, domains: () => config.domain.get(),
   }) });
   const demand = new PoolDemand((key) => {
     const [ns, name] = key.split('/');
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   inf.service.on(all((o) => svc.enqueue(o)));
   inf.configuration.on(all((o) => cfg.enqueue(o), byLabel(svc, ServingLabels.service), referencingRoutes(rt, routeRefs, 'configuration')));
   inf.revision.on(all((o) => rev.enqueue(o), byLabel(cfg, ServingLabels.configuration), referencingRoutes(rt, routeRefs, 'revision')));
-  inf.route.on(all((o) => rt.enqueue(o), byLabel(svc, ServingLabels.service)));
+  inf.route.on(all((o) => rt.enqueue(o), byLabel(svc, ServingLabels.service), hostRivals(rt)));
   inf.deployment.on(all(byLabel(rev, ServingLabels.revision)));
   inf.podAutoscaler.on(all(byLabel(rev, ServingLabels.revision)));
   inf.pod.on(all(byLabel(rev, ServingLabels.revision)));

@@ -41,13 +41,58 @@ describe('activator/http1/body', () => {
     expect(feed({ kind: 'close' }, 'all of it', 3)).to.deep.equal({ taken: 9, done: false });
   });
 
+  // Chunk lines and trailers that read one way (RFC 9112 7.1): each is a whole body, then the next request.
+  const good: Array<[string, string]> = [
+    ['BWS between the size and the first ";"', '1 ;a=b\r\nx\r\n0\r\n\r\n'],
+    ['a tab between the size and ";"', '1\t \t;a\r\nx\r\n0\r\n\r\n'],
+    ['names without values', '1;a;b\r\nx\r\n0;c\r\n\r\n'],
+    ['a quoted value with quoted pairs and obs-text', '1;a="b \\"c\\\\\xe9";d=e\r\nx\r\n0\r\n\r\n'],
+    ['an empty quoted value', '1;a=""\r\nx\r\n0\r\n\r\n'],
+    ['leading zeros up to 16 digits', '000000000000001\r\nx\r\n0000\r\n\r\n'],
+    ['upper-case hex', 'A\r\n0123456789\r\n0\r\n\r\n'],
+    ['a trailer with an empty value and obs-text', '0\r\nX-A:\r\nX-B: \xe9\t\r\n\r\n'],
+  ];
+  for (const [name, stream] of good) {
+    it(`takes ${name}`, () => {
+      expect(feed(chunked, stream + next, 3)).to.deep.equal({ taken: stream.length, done: true });
+    });
+  }
+
   const bad: Array<[string, string, RegExp]> = [
     ['a size that is not hex', 'x\r\n', /malformed chunk size/],
     ['an empty size', '\r\n', /malformed chunk size/],
     ['a size too large to be exact', 'fffffffffffffffff\r\n', /chunk size too large/],
+    ['17 digits with leading zeros', '00000000000000001\r\n', /chunk size too large/],
     ['data longer than its size', '2\r\nabc\r\n', /chunk data not followed by CRLF/],
     ['a bare LF after the size', '2\nab\r\n', /malformed chunk size/],
+    ['a bare CR after the size', '2\rab\r\n', /chunk size line not ended by CRLF/],
+    ['a signed size', '+2\r\nab\r\n', /malformed chunk size/],
+    ['an extension without ";"', '1 x\r\nx\r\n0\r\n\r\n', /malformed chunk extension/],
+    ['garbage right after the size', '1x\r\nx\r\n0\r\n\r\n', /malformed chunk size/],
+    ['BWS with no extension', '1 \r\nx\r\n0\r\n\r\n', /malformed chunk extension/],
+    ['an empty extension name', '1;\r\nx\r\n', /malformed chunk extension/],
+    ['a space after ";"', '1; a\r\nx\r\n', /malformed chunk extension/],
+    ['a space before "="', '1;a =b\r\nx\r\n', /malformed chunk extension/],
+    ['a space inside a token value', '1;a=b c\r\nx\r\n', /malformed chunk extension/],
+    ['an empty token value', '1;a=\r\nx\r\n', /malformed chunk extension/],
+    ['text after a quoted value', '1;a="b"c\r\nx\r\n', /malformed chunk extension/],
+    ['a CTL in a quoted value', '1;a="b\x01"\r\nx\r\n', /malformed chunk extension/],
+    ['a CR inside a quoted value', '1;a="b\r\nx\r\n', /malformed chunk extension/],
+    ['a NUL in an extension', '1;a\x00\r\nx\r\n', /malformed chunk extension/],
+    ['obs-text in a token value', '1;a=\xe9\r\nx\r\n', /malformed chunk extension/],
+    ['a bare LF in an extension', '1;a\nx\r\n', /malformed chunk extension/],
     ['a bare LF in a trailer', '0\r\nX: 1\n\r\n', /malformed trailer/],
+    ['a trailer line starting with a bare LF', '0\r\n\nX: 1\r\n\r\n', /malformed trailer/],
+    ['a bare CR in a trailer', '0\r\nX: 1\rY: 2\r\n\r\n', /trailer line not ended by CRLF/],
+    ['a trailer line without a colon', '0\r\nX-A\r\n\r\n', /malformed trailer/],
+    ['a trailer with a space before the colon', '0\r\nX-A : 1\r\n\r\n', /malformed trailer/],
+    ['a folded trailer line', '0\r\nX-A: 1\r\n 2\r\n\r\n', /obsolete line folding in the trailers/],
+    ['a control character in a trailer value', '0\r\nX-A: \x0b1\r\n\r\n', /malformed trailer/],
+    ['Content-Length in the trailers', '0\r\nContent-length: 5\r\n\r\n', /Content-length in the trailers/],
+    ['Transfer-Encoding in the trailers', '0\r\ntransfer-encoding: chunked\r\n\r\n', /transfer-encoding in the trailers/],
+    ['101 trailer fields', `0\r\n${'X: 1\r\n'.repeat(101)}\r\n`, /more than 100 trailer fields/],
+    ['a bare LF ending the body', '0\r\n\n', /malformed trailer/],
+    ['a CR not followed by LF ending the body', '0\r\n\rx', /chunked body not ended by CRLF/],
   ];
   for (const [name, stream, message] of bad) {
     it(`refuses ${name}`, () => {

@@ -1,10 +1,11 @@
-import { findCondition } from '../../api/conditions.js';
-import { ServingLabels, VISIBILITY_CLUSTER_LOCAL } from '../../api/serving/labels.js';
+import { parseDomainConfig, type DomainConfig } from '../../api/serving/domain-config.js';
+import { claimKey, compareClaims, servedClaims, type HostClaim } from '../../api/serving/host-claims.js';
 import type { Route } from '../../api/serving/v1/types.js';
-import { clusterLocalHosts, hostOfUrl } from './hosts.js';
 
-// The routing table: host -> Route entry, built from the Routes' status (pure), and kept by the activator
-// one Route at a time (RoutingIndex). It keeps serving the last one while the API server is away.
+// The routing table: host -> Route entry. Hosts are computed from each Route's name, namespace, labels and
+// config-domain (api/serving/route-hosts.ts), never read from its status, which only gives the resolved
+// revisions. The activator keeps it one Route at a time (RoutingIndex) and keeps serving the last one while
+// the API server is away.
 
 export interface RevisionTarget {
   namespace: string;
@@ -17,80 +18,89 @@ export interface RouteEntry {
   namespace: string;
   route: string;
   targets: readonly RevisionTarget[];
-  /** Only served on cluster-local host names. */
-  clusterLocal: boolean;
 }
 
 export interface RoutingTable {
-  readonly external: ReadonlyMap<string, RouteEntry>;
-  readonly internal: ReadonlyMap<string, RouteEntry>;
+  readonly hosts: ReadonlyMap<string, RouteEntry>;
 }
 
-export function buildRoutingTable(routes: Iterable<Route>): RoutingTable {
-  const external = new Map<string, RouteEntry>();
-  const internal = new Map<string, RouteEntry>();
-  for (const route of routes) {
-    const namespace = route.metadata.namespace ?? '';
-    const name = route.metadata.name ?? '';
-    const traffic = route.status?.traffic ?? [];
-    // Serve only what the Route controller has resolved: a Route never ready has no targets yet.
-    if (traffic.length === 0 || findCondition(route.status, 'AllTrafficAssigned')?.status === undefined) continue;
-    const clusterLocal = route.metadata.labels?.[ServingLabels.visibility] === VISIBILITY_CLUSTER_LOCAL;
-    const main: RouteEntry = {
-      namespace, route: name, clusterLocal,
-      targets: traffic.filter((t) => t.revisionName && (t.percent ?? 0) > 0).map((t) => ({ namespace, revision: t.revisionName!, percent: t.percent ?? 0 })),
-    };
-    if (main.targets.length) {
-      const url = hostOfUrl(route.status?.url);
-      if (url && !clusterLocal) external.set(url, main);
-      for (const h of clusterLocalHosts(name, namespace)) internal.set(h, main);
-    }
-    for (const t of traffic) {
-      if (!t.tag || !t.revisionName) continue;
-      const tagged: RouteEntry = { namespace, route: name, clusterLocal, targets: [{ namespace, revision: t.revisionName, percent: 100 }] };
-      const url = hostOfUrl(t.url);
-      if (url && !clusterLocal) external.set(url, tagged);
-      for (const h of clusterLocalHosts(`${t.tag}-${name}`, namespace)) internal.set(h, tagged);
-    }
-  }
-  return { external, internal };
+interface Claimant {
+  claim: HostClaim;
+  entry: RouteEntry;
 }
 
 /**
- * The routing table kept up to date one Route at a time: a Route's change costs its own entries, not a
- * rebuild of every Route (1,000 Routes changing once each would otherwise cost a million entries).
- * Each Route's entries come from buildRoutingTable, so the rules live in one place.
+ * The routing table kept up to date one Route at a time: a Route's change costs its own claims, not a
+ * rebuild of every Route. Every claimant of a label (host-claims.ts) is kept, the winner first, and only the
+ * winner's hosts are served: removing it serves the next one at once.
  */
 export class RoutingIndex {
-  readonly table: { readonly external: Map<string, RouteEntry>; readonly internal: Map<string, RouteEntry> } = { external: new Map(), internal: new Map() };
-  private readonly byRoute = new Map<string, RoutingTable>();
+  private readonly hosts = new Map<string, RouteEntry>();
+  readonly table: RoutingTable = { hosts: this.hosts };
+  private readonly routes = new Map<string, { route: Route; claims: readonly Claimant[] }>();
+  /** By claimKey: every claimant, the winner first. */
+  private readonly claimants = new Map<string, Claimant[]>();
+  /** By claimKey: the claimant whose hosts are in `hosts`. */
+  private readonly served = new Map<string, Claimant>();
+
+  constructor(private domains: DomainConfig = parseDomainConfig(undefined)) {}
 
   upsert(route: Route): void {
-    const key = `${route.metadata.namespace}/${route.metadata.name}`;
-    this.removeKey(key);
-    const own = buildRoutingTable([route]);
-    this.byRoute.set(key, own);
-    for (const [h, e] of own.external) this.table.external.set(h, e);
-    for (const [h, e] of own.internal) this.table.internal.set(h, e);
+    const namespace = route.metadata.namespace ?? '';
+    const claims = servedClaims(route, this.domains).map((claim) => ({
+      claim,
+      entry: { namespace, route: claim.route, targets: claim.targets.map((t) => ({ namespace, ...t })) },
+    }));
+    this.replace(`${namespace}/${route.metadata.name}`, { route, claims });
   }
 
   remove(route: Route): void {
-    this.removeKey(`${route.metadata.namespace}/${route.metadata.name}`);
+    this.replace(`${route.metadata.namespace}/${route.metadata.name}`, undefined);
   }
 
-  private removeKey(key: string): void {
-    const own = this.byRoute.get(key);
-    if (!own) return;
-    this.byRoute.delete(key);
-    // Only hosts still pointing at this Route's entries: a host another Route took since stays with it.
-    for (const [h, e] of own.external) if (this.table.external.get(h) === e) this.table.external.delete(h);
-    for (const [h, e] of own.internal) if (this.table.internal.get(h) === e) this.table.internal.delete(h);
+  /** A new config-domain: every Route's hosts again. */
+  setDomains(domains: DomainConfig): void {
+    this.domains = domains;
+    for (const { route } of [...this.routes.values()]) this.upsert(route);
+  }
+
+  private replace(key: string, next: { route: Route; claims: readonly Claimant[] } | undefined): void {
+    const touched = new Set<string>();
+    for (const c of this.routes.get(key)?.claims ?? []) {
+      const k = claimKey(c.claim);
+      const list = this.claimants.get(k)?.filter((o) => o !== c) ?? [];
+      if (list.length) this.claimants.set(k, list);
+      else this.claimants.delete(k);
+      touched.add(k);
+    }
+    if (next) this.routes.set(key, next);
+    else this.routes.delete(key);
+    for (const c of next?.claims ?? []) {
+      const k = claimKey(c.claim);
+      this.claimants.set(k, [...(this.claimants.get(k) ?? []), c].sort((a, b) => compareClaims(a.claim, b.claim)));
+      touched.add(k);
+    }
+    for (const k of touched) this.serve(k);
+  }
+
+  /** Serves the winner of `k` in place of the one served before. Labels never share a host (host-claims.ts). */
+  private serve(k: string): void {
+    const before = this.served.get(k);
+    const winner = this.claimants.get(k)?.[0];
+    if (before === winner) return;
+    for (const h of before?.claim.hosts ?? []) this.hosts.delete(h);
+    if (winner) {
+      for (const h of winner.claim.hosts) this.hosts.set(h, winner.entry);
+      this.served.set(k, winner);
+    } else {
+      this.served.delete(k);
+    }
   }
 }
 
-/** The entry for a host; cluster-local Routes are reachable only by their cluster-local names. */
+/** The entry for a (normalized) host. */
 export function lookup(table: RoutingTable, host: string): RouteEntry | undefined {
-  return table.external.get(host) ?? table.internal.get(host);
+  return table.hosts.get(host);
 }
 
 /** A weighted pick among an entry's targets; `random` in [0, 1). Pure. */

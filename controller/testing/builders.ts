@@ -114,6 +114,7 @@ export const withOwner = (owner: KubernetesObject): Opt<HasMeta> => (o) => {
   (o.metadata ??= {}).ownerReferences = [ownerRef(owner.apiVersion ?? '', owner.kind ?? '', owner.metadata ?? {})];
 };
 export const withoutOwner: Opt<HasMeta> = (o) => void delete o.metadata?.ownerReferences;
+export const withCreationTimestamp = (ts: string): Opt<HasMeta> => (o) => void ((o.metadata ??= {}).creationTimestamp = new Date(ts));
 export const withDeletionTimestamp = (ts = NOW): Opt<HasMeta> => (o) => void ((o.metadata ??= {}).deletionTimestamp = new Date(ts));
 
 // Specs -----------------------------------------------------------------------------------------------

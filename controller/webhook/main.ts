@@ -15,7 +15,7 @@ import { informerFor } from '../../lib/kube/informer.js';
 import { Resources } from '../../lib/kube/resources.js';
 import { KubeRest } from '../../lib/kube/rest.js';
 import { parseAutoscalerConfig } from '../../autoscaler/config/config.js';
-import { ConfigValue, SYSTEM_NAMESPACE } from '../config/store.js';
+import { ConfigValue, SYSTEM_NAMESPACE } from '../../lib/kube/config-value.js';
 import { parseShardsConfig } from '../shards/assign.js';
 import { patchCaBundles } from './registration.js';
 import { webhookServer } from './server.js';

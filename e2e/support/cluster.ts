@@ -35,7 +35,8 @@ export async function testNamespace(prefix: string): Promise<{ name: string; cle
     const sa = await core.readNamespacedServiceAccount({ name: 'default', namespace: name }).catch(() => undefined);
     return (sa?.secrets?.length ?? 0) > 0 ? true : undefined;
   }, 30_000);
-  return { name, cleanup: async () => void (await kubectl(['delete', 'namespace', name, '--wait=false'])) };
+  // A test may have deleted its namespace itself.
+  return { name, cleanup: async () => void (await kubectl(['delete', 'namespace', name, '--wait=false', '--ignore-not-found'])) };
 }
 
 export function waitForValue<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000, intervalMs = 100): Promise<T> {

@@ -9,6 +9,8 @@ export const RouteReasons = Object.freeze({
   RevisionMissing: 'RevisionMissing',
   ConfigurationMissing: 'ConfigurationMissing',
   IngressNotConfigured: 'IngressNotConfigured',
+  /** The reason Knative's ingresses give (and its Route copies into IngressReady) for a host another object holds. */
+  DomainConflict: 'DomainConflict',
 });
 
 export const routeConditionSet = conditionSet(RouteConditions.Ready, RouteConditions.AllTrafficAssigned, RouteConditions.IngressReady);
@@ -40,4 +42,17 @@ export function markRevisionNotReady(c: ConditionManager, name: string): void {
 
 export function markRevisionFailed(c: ConditionManager, name: string): void {
   c.markFalse(RouteConditions.AllTrafficAssigned, RouteReasons.RevisionMissing, `Revision "${name}" failed to become ready.`);
+}
+
+export interface HostLost {
+  host: string;
+  tag: string;
+  winner: { route: string; tag?: string };
+}
+
+/** Some tag hosts are served by another Route of the namespace (host-claims.ts says which wins). */
+export function markDomainConflict(c: ConditionManager, lost: readonly HostLost[]): void {
+  const by = (w: HostLost['winner']): string => (w.tag ? `tag "${w.tag}" of Route "${w.route}"` : `Route "${w.route}"`);
+  c.markFalse(RouteConditions.IngressReady, RouteReasons.DomainConflict,
+    lost.map((l) => `Host "${l.host}" of tag "${l.tag}" is already served by ${by(l.winner)}.`).join(' '));
 }

@@ -15,11 +15,15 @@ export interface DomainConfig {
 /** Knative's fallback when no domain is configured: cluster-local names only. */
 export const CLUSTER_LOCAL_DOMAIN = 'svc.cluster.local';
 
+const LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
+/** A DNS-1123 subdomain: what comes after `<route>.<namespace>.` in a host (route-hosts.ts). */
+const DOMAIN = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
+
 export function parseDomainConfig(data: Record<string, string> | undefined): DomainConfig {
   const rules: DomainRule[] = [];
   for (const [domain, value] of Object.entries(data ?? {})) {
     if (domain.startsWith('_')) continue; // _example
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(domain)) throw new Error(`config-domain: ${JSON.stringify(domain)} is not a valid domain`);
+    if (domain.length > 253 || !DOMAIN.test(domain)) throw new Error(`config-domain: ${JSON.stringify(domain)} is not a valid domain`);
     const selector: Record<string, string> = {};
     if (value.trim()) {
       const parsed = parse(value) as { selector?: Record<string, unknown> } | null;

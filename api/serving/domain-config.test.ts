@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { CLUSTER_LOCAL_DOMAIN, domainFor, parseDomainConfig, type DomainRule } from './domain.js';
+import { CLUSTER_LOCAL_DOMAIN, domainFor, parseDomainConfig, type DomainRule } from './domain-config.js';
 
-describe('config/domain', () => {
+describe('api/serving/domain-config', () => {
   const parses: Array<{ name: string; data: Record<string, string> | undefined; want: DomainRule[] }> = [
     { name: 'no ConfigMap: no rules', data: undefined, want: [] },
     { name: 'empty ConfigMap: no rules', data: {}, want: [] },
@@ -31,6 +31,9 @@ describe('config/domain', () => {
   const invalid: Array<{ name: string; data: Record<string, string>; want: RegExp }> = [
     { name: 'upper case domain', data: { 'Example.com': '' }, want: /"Example.com" is not a valid domain/ },
     { name: 'domain ending in a dot', data: { 'example.com.': '' }, want: /not a valid domain/ },
+    { name: 'an empty label', data: { 'example..com': '' }, want: /"example..com" is not a valid domain/ },
+    { name: 'a label over 63 characters', data: { [`${'a'.repeat(64)}.com`]: '' }, want: /not a valid domain/ },
+    { name: 'a label ending in a dash', data: { 'example-.com': '' }, want: /not a valid domain/ },
     { name: 'domain with a space', data: { 'exa mple.com': '' }, want: /not a valid domain/ },
     { name: 'a value that is not a selector', data: { 'example.com': 'app: x' }, want: /value of example.com must be empty or "selector: \{labels\}"/ },
     { name: 'a scalar value', data: { 'example.com': 'whatever' }, want: /must be empty or "selector/ },

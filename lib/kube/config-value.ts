@@ -1,6 +1,6 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import type { Logger } from '../../lib/log.js';
-import { messageOf } from '../../lib/errors.js';
+import type { Logger } from '../log.js';
+import { messageOf } from '../errors.js';
 
 /** The namespace kzero's components and their ConfigMaps live in. */
 export const SYSTEM_NAMESPACE = process.env.KZERO_SYSTEM_NAMESPACE || 'kzero-system';
