@@ -12,6 +12,8 @@ export type After =
 
 export interface Script {
   bytes: string;
+  /** Written a moment after `bytes`, so that a proxy has passed those on before it sees these. */
+  later?: string;
   after: After;
 }
 
@@ -29,8 +31,8 @@ export const SCRIPTS = {
   /** Connection naming the framing header: a proxy that drops it as hop-by-hop leaves the body unframed. */
   'conn-cl': { bytes: ok('Content-Length: 5', 'Connection: content-length') + 'hello', after: 'close' },
   'conn-te': { bytes: ok('Transfer-Encoding: chunked', 'Connection: transfer-encoding') + `5${CRLF}hello${CRLF}0${CRLF}${CRLF}`, after: 'close' },
-  /** The chunk is longer than its size says: the body cannot be framed past it. */
-  'bad-chunk': { bytes: ok('Transfer-Encoding: chunked') + `5${CRLF}helloXX${CRLF}0${CRLF}${CRLF}`, after: 'keep' },
+  /** Mid-body, a chunk turns out longer than its size said: the body cannot be framed past it. */
+  'bad-chunk': { bytes: ok('Transfer-Encoding: chunked') + `5${CRLF}hello`, later: `XX${CRLF}0${CRLF}${CRLF}`, after: 'keep' },
   /** A complete response followed by a second one nobody asked for, on a connection that stays open. */
   'trailing-bytes': { bytes: ok('Content-Length: 5') + 'hello' + ok('Content-Length: 8') + 'smuggled', after: 'keep' },
   /** A 204 has no body whatever its fields say: the bytes after its head are not part of it. */

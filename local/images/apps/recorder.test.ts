@@ -107,6 +107,15 @@ describe('recorder app', function () {
     expect((await record(recordPort)).events.map((e) => (e.kind === 'request' ? e.url : e.code))).to.deep.equal(['/__respond/trailing-bytes']);
   });
 
+  it('writes a script\'s later bytes a moment after the first ones', async () => {
+    const { bytes, later } = SCRIPTS['bad-chunk'];
+    const first = await raw(app.port, 'GET /__respond/bad-chunk HTTP/1.1\r\nHost: h\r\n\r\n', (g) => g.length >= bytes.length);
+    expect(first.got).to.equal(bytes);
+    const got = await new Promise<string>((resolve) => first.socket.once('data', (d: Buffer) => resolve(d.toString('latin1'))));
+    first.socket.destroy();
+    expect(got).to.equal(later);
+  });
+
   it('hangs up on /__respond/hangup after recording the request', async () => {
     const { got, closed } = await raw(app.port, 'POST /__respond/hangup HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi');
     expect({ got, closed }).to.deep.equal({ got: '', closed: true });

@@ -20,6 +20,8 @@ const MAX_EVENTS = 1000;
 const MAX_BODY_BYTES = 64 * 1024;
 /** How long a 'keep' script's connection stays open before the pod drops it. */
 const KEEP_MS = 3000;
+/** The pause before a script's `later` bytes. */
+const LATER_MS = 100;
 
 let recordPort: number;
 try {
@@ -50,9 +52,17 @@ function play(socket: Socket, script: Script): void {
   // Stop reading: whatever a proxy sends after this must not show up in the record as a request.
   socket.pause();
   if (script.after === 'reset') return void socket.destroy();
-  if (script.after === 'close') return void socket.end(script.bytes, 'latin1', () => socket.destroy());
   socket.write(script.bytes, 'latin1');
-  setTimeout(() => socket.destroy(), KEEP_MS).unref();
+  const finish = (): void => {
+    if (script.after === 'close') socket.end(() => socket.destroy());
+    else setTimeout(() => socket.destroy(), KEEP_MS).unref();
+  };
+  const later = script.later;
+  if (later === undefined) return finish();
+  setTimeout(() => {
+    if (socket.writable) socket.write(later, 'latin1');
+    finish();
+  }, LATER_MS).unref();
 }
 
 const server = serve('recorder', (req, res) => {
