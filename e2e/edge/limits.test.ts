@@ -75,9 +75,9 @@ describe('edge: limits', function () {
         if (!conn.ended) await conn.write(fill(get('/after-flood'), e.hosts));
       })();
       await Promise.race([flood, conn.closed(WAIT_MS * 2)]);
-      await expectOutcome(e, conn, { replies: [BAD_REQUEST], closed: true, pod: [] });
       const growth = (await activatorRssKiB()) - before;
       expect(growth, `RSS grew by ${growth} KiB after ${sent} bytes of CRLF`).to.be.below(FLOOD_RSS_GROWTH_KIB);
+      await expectOutcome(e, conn, { replies: [BAD_REQUEST], closed: true, pod: [] });
     } finally {
       conn.destroy();
     }
