@@ -44,7 +44,7 @@ describe('edge: pipelining', function () {
       name: 'HEAD, then a GET: the HEAD answer has no body',
       send: head('HEAD /1 HTTP/1.1', 'Host: {A}') + get('/2'),
       methods: ['HEAD', 'GET'],
-      replies: [{ status: 200, framing: 'none', headers: { 'content-length': ['8'] } }, answered('GET', '/2')],
+      replies: [{ status: 200, framing: 'none' }, answered('GET', '/2')],
       closed: false,
       pod: [{ method: 'HEAD', target: '/1' }, GET('/2')],
     },
