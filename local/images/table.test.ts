@@ -127,6 +127,9 @@ describe('builtinImageTable', () => {
       expect(lookupImage(table, ref)?.entrypoint).to.deep.equal(['/usr/bin/node', '/opt/apps/autoscale.js']);
     }
   });
+  it('runs the recorder for kzero.dev/testing/recorder', () => {
+    expect(containerArgv(lookupImage(table, 'kzero.dev/testing/recorder')!, undefined, undefined)).to.deep.equal(['/usr/bin/node', '/opt/apps/recorder.js']);
+  });
   it('runs the warm runtime for kzero.dev/runtime-node', () => {
     expect(containerArgv(lookupImage(table, 'kzero.dev/runtime-node:latest')!, undefined, undefined)).to.deep.equal(['/usr/bin/node', '/opt/runtime/main.js']);
   });

@@ -3,73 +3,13 @@
  * and talks HTTP to them.
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { start, type App } from './testing/launch.js';
 
 const HELLOWORLD = fileURLToPath(new URL('./helloworld.js', import.meta.url));
 const AUTOSCALE = fileURLToPath(new URL('./autoscale.js', import.meta.url));
-const READY_DEADLINE_MS = 5_000;
-
-/** A port that was free a moment ago: the OS picks it, we release it for the app. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      if (typeof address !== 'object' || address === null) return reject(new Error('no port from listen(0)'));
-      srv.close(() => resolve(address.port));
-    });
-  });
-}
-
-function tryConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-interface App {
-  child: ChildProcess;
-  port: number;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stdout: () => string;
-}
-
-async function start(script: string, env: Record<string, string> = {}): Promise<App> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [script], {
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
-  let done = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      done = true;
-      resolve({ code, signal });
-    }),
-  );
-  const deadline = Date.now() + READY_DEADLINE_MS;
-  while (!(await tryConnect(port))) {
-    if (done || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${script} not listening on ${port} (exited: ${done}); stderr: ${err}`);
-    }
-    await new Promise((r) => setTimeout(r, 20)); // pace the retries, not a readiness guess
-  }
-  return { child, port, exited, stdout: () => out };
-}
 
 function get(port: number, path: string, agent?: http.Agent): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -11,14 +11,21 @@ const DEFAULT_PORT = 8080;
 // Kubernetes' default grace period is 30 s; stop well before the kubelet would SIGKILL.
 const SHUTDOWN_DEADLINE_MS = 5_000;
 
-function portFromEnv(app: string): number {
-  const raw = process.env.PORT;
-  if (raw === undefined || raw === '') return DEFAULT_PORT;
+/** The port in $`variable` (default `fallback`); throws naming the app and the variable if it is not one. */
+export function portFromEnv(app: string, variable = 'PORT', fallback = DEFAULT_PORT): number {
+  const raw = process.env[variable];
+  if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
   if (!/^[0-9]+$/.test(raw) || port > 65535) {
-    throw new Error(`${app}: PORT must be an integer 0-65535, got ${JSON.stringify(raw)}`);
+    throw new Error(`${app}: ${variable} must be an integer 0-65535, got ${JSON.stringify(raw)}`);
   }
   return port;
+}
+
+/** Logs `err` as the app's one JSON line and exits 1: for errors in its configuration at start. */
+export function exitWith(err: unknown): never {
+  console.error(JSON.stringify({ msg: err instanceof Error ? err.message : String(err) }));
+  process.exit(1);
 }
 
 /** Starts `handler` on $PORT (default 8080) on all interfaces; exits the process on SIGTERM/SIGINT. */
@@ -27,19 +34,22 @@ export function serve(app: string, handler: Handler): http.Server {
   try {
     port = portFromEnv(app);
   } catch (err) {
-    console.error(JSON.stringify({ msg: (err as Error).message }));
-    process.exit(1);
+    exitWith(err);
   }
   const server = http.createServer((req, res) => {
-    // A failing handler answers 500 instead of crashing the whole process.
-    Promise.resolve()
-      .then(() => handler(req, res))
-      .catch((err: unknown) => {
-        const message = err instanceof Error ? err.message : String(err);
-        console.error(JSON.stringify({ msg: `${app}: request failed`, url: req.url, error: message }));
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`Internal error: ${message}\n`);
-      });
+    // A failing handler answers 500 instead of crashing the whole process. It runs at once, not in a
+    // microtask: an app that records what its parser sees must see the request before a parse error after it.
+    const failed = (err: unknown): void => {
+      const message = err instanceof Error ? err.message : String(err);
+      console.error(JSON.stringify({ msg: `${app}: request failed`, url: req.url, error: message }));
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`Internal error: ${message}\n`);
+    };
+    try {
+      handler(req, res)?.catch(failed);
+    } catch (err) {
+      failed(err);
+    }
   });
 
   server.on('error', (err) => {
