@@ -1,5 +1,9 @@
 // kzero's activator: the ingress. Routes by Host to a revision, proxies warm requests straight to a pod,
 // buffers cold ones while the shard autoscaler scales up, and reports load to the autoscalers. Wires only.
+// Flags: --listen, --admin-addr, --token-file, --kubeconfig, --autoscaler-name, --queue-limit (requests
+// waiting per revision), --max-pending-body-bytes (request bytes all connections may hold in memory while
+// their requests wait for pods, e.g. 64Mi, the default; past it such requests get 503 KZERO_OVERLOADED),
+// --drain-delay-seconds, --drain-seconds.
 import { readFileSync } from 'node:fs';
 import type { V1Endpoints, V1Pod } from '@kubernetes/client-node';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -17,7 +21,8 @@ import { SYSTEM_NAMESPACE } from '../controller/config/store.js';
 import { AutoscalerClient } from './autoscaler-client.js';
 import { activatorHooks } from './handler/proxy.js';
 import { ProxyServer } from './http1/server.js';
-import { activatorMetrics, podConnectionMetrics, requestRecorder } from './metrics.js';
+import { activatorMetrics, heldBytesMetrics, podConnectionMetrics, requestRecorder } from './metrics.js';
+import { budgetFromFlag } from './net/budget.js';
 import { DirectProber } from './net/prober.js';
 import { RevisionRegistry, type RevisionState } from './revisions.js';
 import { RoutingIndex } from './routing/table.js';
@@ -30,6 +35,7 @@ const kc = loadKubeConfig(flags.get('kubeconfig'));
 const token = readFileSync(requireFlag(flags, 'token-file'), 'utf8').trim();
 
 async function main(): Promise<void> {
+  const budget = budgetFromFlag(flags.get('max-pending-body-bytes'));
   const rest = await KubeRest.fromKubeConfig(kc);
   const routes = informerFor(rest.resource<Route>(Resources.route), { clock, log });
   const revisions = informerFor(rest.resource<Revision>(Resources.revision), { clock, log });
@@ -53,8 +59,9 @@ async function main(): Promise<void> {
     poke: (rev: RevisionState) => autoscalers.poke(rev.shard, rev.namespace, rev.name, (pods) => registry.announce(rev, pods.map((p) => p.ip))),
     route: { table: () => routing.table, registry },
     record: requestRecorder(metrics, clock),
-  }), clock);
+  }), { clock, budget });
   podConnectionMetrics(promRegistry, server.pool);
+  heldBytesMetrics(promRegistry, budget);
 
   const sampler = setInterval(() => stats.sample(registry.all()), 100);
   const reporter = setInterval(() => {
