@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ActivatorError } from '../errors.js';
 import { normalizeHost } from '../routing/hosts.js';
+import { BodyFramer } from './body.js';
 import { Exchange, asActivatorError, type ExchangeOwner } from './exchange.js';
 import { parseRequestHead, type RequestHead } from './head.js';
 import type { ConnectionContext, PodSlot, Swept } from './hooks.js';
@@ -11,10 +12,11 @@ import { TUNNEL_IDLE_MS, Tunnel } from './tunnel.js';
 import type { Upstream } from './upstreams.js';
 
 // One client connection: HTTP/1.1 requests read off the socket one at a time, each handed to an
-// Exchange that forwards it to a pod, then the next. The connection decides when to read: a request
-// whose body no pod can take yet (it waits for one, or for the connect) is not read further, so the body
-// stays in the kernel; bytes read past the current request (pipelining) stop reading until it is answered.
-// What is held counts against the server's byte budget. After an upgrade's 101 the socket goes to a Tunnel.
+// Exchange that forwards it to a pod, then the next. The connection decides when to read: bytes it cannot
+// pass on yet (the body of a request waiting for a pod or for the connect to it, or what follows the
+// request under way) go back into the socket (`unshift`) and reading stops, so the rest stays in the
+// kernel and Node reads nothing more (its buffer is over the mark). What is held counts against the
+// server's byte budget. After an upgrade's 101 the socket goes to a Tunnel, held bytes and all.
 
 /** Longest request head accepted (Node's default, too), empty lines before it included. */
 const MAX_HEAD = 16 * 1024;
@@ -33,7 +35,7 @@ export function errorResponse(e: ActivatorError): string {
 
 export class ClientConnection<R> implements ExchangeOwner<R>, Swept {
   readonly clientIp: string;
-  /** Bytes read and not consumed yet: a partial head, or what follows the current request. */
+  /** A partial head (with no request under way). */
   private buf: Buffer | undefined;
   private ex: Exchange<R> | undefined;
   private readonly scanner = new HeadScanner(MAX_HEAD);
@@ -64,6 +66,7 @@ export class ClientConnection<R> implements ExchangeOwner<R>, Swept {
 
   /** Timeouts, checked by the server's sweep instead of a timer per request. */
   sweep(now: number): void {
+    if (this.paused) this.settle(); // Node may have read into its buffer meanwhile: count it
     if (this.linger) {
       if (lingerOver(this.linger, this.socket.writableLength, now)) this.socket.destroy();
     } else if (this.ex) this.ex.sweep(now);
@@ -80,12 +83,19 @@ export class ClientConnection<R> implements ExchangeOwner<R>, Swept {
   private onData(d: Buffer): void {
     if (this.linger) return;
     const ex = this.ex;
-    if (ex && !ex.requestBody.done) this.bodyFrom(ex, d);
-    else {
+    if (!ex) {
       this.buf = this.buf ? Buffer.concat([this.buf, d]) : d;
-      if (!ex) this.nextRequest();
-    }
+      this.nextRequest();
+    } else if (!ex.requestBody.done && ex.flowing) this.bodyFrom(ex, d);
+    else this.hold(d);
     this.settle();
+  }
+
+  /** Bytes that cannot go on yet: back into the socket, and reading stops until they can. */
+  private hold(d: Buffer): void {
+    this.paused = true;
+    this.socket.pause(); // first: unshifting into a flowing socket would hand them straight back
+    this.socket.unshift(d);
   }
 
   /** Starts on the next request in the buffer, if its head is complete. */
@@ -102,7 +112,8 @@ export class ClientConnection<R> implements ExchangeOwner<R>, Swept {
       return;
     }
     this.headSince = 0;
-    this.buf = end + 4 < buf.length ? buf.subarray(end + 4) : undefined;
+    this.buf = undefined;
+    const rest = end + 4 < buf.length ? buf.subarray(end + 4) : undefined;
     const now = this.ctx.now();
     let head: RequestHead;
     try {
@@ -115,15 +126,18 @@ export class ClientConnection<R> implements ExchangeOwner<R>, Swept {
     if (this.ctx.draining) ex.closeAfter = true;
     try {
       ex.routed = this.ctx.hooks.resolve(head, ex.host);
-      if (this.buf) {
-        const rest = this.buf;
-        this.buf = undefined;
-        this.bodyFrom(ex, rest);
-        if (ex.finished) return;
-      }
+      // A chunked body that came with its head is checked before a pod is involved: a malformed one never reaches it.
+      if (rest && head.framing.kind === 'chunked') new BodyFramer(head.framing).take(rest, 0);
       const got = this.ctx.hooks.acquire(ex.routed, ex, now);
-      if (got instanceof Promise) this.wait(ex, got);
-      else ex.start(got);
+      if (got instanceof Promise) {
+        if (rest) this.hold(rest);
+        this.wait(ex, got);
+        return;
+      }
+      ex.start(got);
+      if (!rest || ex.finished) return;
+      if (!ex.requestBody.done && ex.flowing) this.bodyFrom(ex, rest);
+      else this.hold(rest);
     } catch (err) {
       ex.fail(asActivatorError(err));
     }
@@ -149,19 +163,23 @@ export class ClientConnection<R> implements ExchangeOwner<R>, Swept {
       return;
     }
     if (n > 0) ex.requestData(n === d.length ? d : d.subarray(0, n));
-    if (n < d.length) this.buf = d.subarray(n);
+    if (n < d.length) this.hold(d.subarray(n));
   }
 
-  /** Reads on or stops, and counts what is held. Called whenever either may have changed. */
+  /**
+   * Reads on or stops, and counts what is held. Called whenever either may have changed. With a request
+   * under way, a body is read while its pod takes it; after the body, reading goes on only to see the
+   * client go away, and stops at the first byte of the next request.
+   */
   settle(): void {
     const ex = this.ex;
-    const held = (ex ? ex.pendingBytes : 0) + (this.buf ? this.buf.length : 0);
+    const held = (this.buf ? this.buf.length : 0) + this.socket.readableLength;
     if (held !== this.held) this.account(held);
-    const hold = ex !== undefined && (this.buf !== undefined || ex.requestPaused || (!ex.requestBody.done && !ex.flowing));
-    if (hold === this.paused) return;
-    this.paused = hold;
-    if (hold) this.socket.pause();
-    else this.socket.resume();
+    const read = !ex || (ex.requestBody.done ? this.socket.readableLength === 0 : ex.flowing);
+    if (read !== this.paused) return;
+    this.paused = !read;
+    if (read) this.socket.resume();
+    else this.socket.pause();
   }
 
   private account(held: number): void {
@@ -174,8 +192,7 @@ export class ClientConnection<R> implements ExchangeOwner<R>, Swept {
     this.served++;
     if (ex.closeAfter) return this.close();
     this.idleSince = this.ctx.now();
-    if (this.buf) this.nextRequest();
-    this.settle();
+    this.settle(); // what was held of the next request comes back as data
   }
 
   failed(_ex: Exchange<R>, e: ActivatorError): void {
@@ -186,13 +203,11 @@ export class ClientConnection<R> implements ExchangeOwner<R>, Swept {
   upgraded(ex: Exchange<R>, up: Upstream, head: string, rest: Buffer | undefined): void {
     const l = this.listeners;
     this.socket.off('data', l.data).off('drain', l.drain).off('end', l.end).off('error', l.error).off('close', l.close);
-    const clientFirst = this.buf;
-    this.buf = undefined;
     this.ex = undefined;
     this.account(0);
     this.socket.write(head, 'latin1');
     const tunnel: Tunnel = new Tunnel(this.socket, up.detach(), {
-      idleMs: ex.slot!.idleMs || TUNNEL_IDLE_MS, now: () => this.ctx.now(), clientFirst, podFirst: rest,
+      idleMs: ex.slot!.idleMs || TUNNEL_IDLE_MS, now: () => this.ctx.now(), podFirst: rest,
       onEnd: () => {
         ex.finish(101, undefined);
         this.ctx.forget(tunnel);

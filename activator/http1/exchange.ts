@@ -54,9 +54,6 @@ export class Exchange<R> implements UpstreamHandler, PodWait {
   /** The head the pod gets (kept to send again on another connection). */
   private podHead = '';
   readonly requestBody: BodyFramer;
-  /** Request body read before a pod connection could take it. */
-  private pending: Buffer[] = [];
-  pendingBytes = 0;
   /** The pod connection's write buffer is full: stop reading the client. */
   requestPaused = false;
   private responseHead: Buffer | undefined;
@@ -88,9 +85,9 @@ export class Exchange<R> implements UpstreamHandler, PodWait {
     this.abandon = fn;
   }
 
-  /** Body bytes can go straight to the pod. */
+  /** Body bytes can go to the pod now; until then the client connection does not read them. */
   get flowing(): boolean {
-    return this.upstream !== undefined && this.upstream.connected && this.pendingBytes === 0 && !this.requestPaused;
+    return this.upstream !== undefined && this.upstream.connected && !this.requestPaused;
   }
 
   /** A pod is reserved: send the request to it. */
@@ -117,35 +114,18 @@ export class Exchange<R> implements UpstreamHandler, PodWait {
     up.handler = this;
     if (!up.connected) this.connectAt = this.conn.ctx.now();
     up.socket.write(this.podHead, 'latin1');
-    // The body waits for the connect: if it fails, the request can still go to another pod whole.
-    if (up.connected) this.flush();
+    // The body is read once the connect is through: if it fails, the request can still go whole to another pod.
     this.conn.settle();
   }
 
   onConnect(): void {
-    this.flush();
     this.conn.settle();
   }
 
-  private flush(): void {
-    if (this.pending.length === 0) return;
-    const s = this.upstream!.socket;
-    s.cork();
-    for (const p of this.pending) if (!s.write(p)) this.requestPaused = true;
-    s.uncork();
-    this.pending = [];
-    this.pendingBytes = 0;
-  }
-
-  /** Request body bytes from the client: to the pod, or held until it can take them. */
+  /** Request body bytes from the client, while `flowing`. */
   requestData(part: Buffer): void {
     this.lastIo = this.conn.ctx.now();
-    if (this.flowing) {
-      if (!this.upstream!.socket.write(part)) this.requestPaused = true;
-    } else {
-      this.pending.push(part);
-      this.pendingBytes += part.length;
-    }
+    if (!this.upstream!.socket.write(part)) this.requestPaused = true;
   }
 
   onDrain(): void {
@@ -365,10 +345,6 @@ export class Exchange<R> implements UpstreamHandler, PodWait {
     this.slot?.release();
     this.abandon?.();
     this.abandon = undefined;
-    if (this.pendingBytes > 0) {
-      this.pending = [];
-      this.pendingBytes = 0;
-    }
     this.conn.ctx.hooks.done(this.routed, status, this.startedAt, this.host, e);
   }
 }

@@ -4,7 +4,8 @@ import { lingerOver, startLinger, type Linger } from './linger.js';
 
 // An upgraded connection (WebSocket, or any protocol a pod switched to with 101): from the handshake on,
 // bytes go both ways untouched, with backpressure each way. It ends when both sockets have closed, or
-// when both directions stay quiet for the idle timeout; the pod slot is released then.
+// when both directions stay quiet for the idle timeout; the pod slot is released then. Client bytes sent
+// before the 101 are still in the client socket's buffer: they flow to the pod first.
 
 /** The idle timeout of a tunnel whose revision sets none (idleTimeoutSeconds): an hour without a byte either way. */
 export const TUNNEL_IDLE_MS = 60 * 60 * 1000;
@@ -13,8 +14,6 @@ export interface TunnelOptions {
   /** Both directions quiet this long close the tunnel (ms). */
   idleMs: number;
   now(): number;
-  /** Client bytes read after the upgrade request, before the 101: they go to the pod first. */
-  clientFirst: Buffer | undefined;
   /** Pod bytes that came right after its 101 head: they go to the client first. */
   podFirst: Buffer | undefined;
   /** Once, when both sockets have closed. */
@@ -29,7 +28,6 @@ export class Tunnel implements Swept {
 
   constructor(private readonly client: Socket, private readonly pod: Socket, private readonly opts: TunnelOptions) {
     this.lastIo = opts.now();
-    if (opts.clientFirst) pod.write(opts.clientFirst);
     if (opts.podFirst) client.write(opts.podFirst);
     this.relay(client, pod);
     this.relay(pod, client);
