@@ -7,6 +7,8 @@ import { UpstreamPool, type Dial } from './upstreams.js';
 
 /** How often timeouts (Knative's three, connects, keep-alive, slow heads, lingering closes) are checked: one sweep, no timer per request. */
 const SWEEP_MS = 100;
+/** Client sockets' stream high-water marks (bytes). */
+const SOCKET_MARK = 16 * 1024;
 
 export interface ProxyOptions {
   clock: Clock;
@@ -31,7 +33,9 @@ export class ProxyServer<R> implements ConnectionContext<R> {
     this.budget = opts.budget;
     this.pool = new UpstreamPool({ dial: opts.dial });
     // Half-open allowed: a client may send its request and shut its side, and still wants the answer.
-    this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.open.add(new ClientConnection(socket, this)));
+    // 16 KiB marks (Node 20's default; 22 and later have 64): bytes held back into a socket over the mark
+    // stop Node reading more, so a waiting request holds about one read.
+    this.server = createServer({ allowHalfOpen: true, noDelay: true, highWaterMark: SOCKET_MARK }, (socket) => this.open.add(new ClientConnection(socket, this)));
     this.schedule();
   }
 
