@@ -3,6 +3,7 @@ import { ActivatorError, type ErrorKind } from '../errors.js';
 import { BodyFramer } from './body.js';
 import { HeadError, parseResponseHead, requestHeadForPod, responseHeadForClient, responseKeepsAlive, type Framing, type RequestHead, type ResponseHead } from './head.js';
 import type { ConnectionContext, PodSlot, PodWait } from './hooks.js';
+import { switchingHead } from './tunnel.js';
 import type { Upstream, UpstreamHandler } from './upstreams.js';
 
 // One request and its response, on the pod's side: open (or reuse) a pod connection, send the head and
@@ -209,16 +210,13 @@ export class Exchange<R> implements UpstreamHandler, PodWait {
     const label = this.slot!.label;
     if (!this.head.upgrade) return this.fail(new ActivatorError('UPSTREAM', `${label}: switched protocols without being asked to`));
     if (!this.requestBody.done) return this.fail(new ActivatorError('UPSTREAM', `${label}: switched protocols before the request body ended`));
-    let protocol: string | undefined;
-    for (let i = 0; i < res.headers.length; i += 2) if (res.headers[i]!.toLowerCase() === 'upgrade') protocol = res.headers[i + 1];
-    if (!protocol) return this.fail(new ActivatorError('UPSTREAM', `${label}: 101 without an Upgrade header`));
-    // The pod's Connection and Upgrade are hop-by-hop: the head is ours, the switch is re-announced.
-    const head = responseHeadForClient(res, false);
+    const head = switchingHead(res);
+    if (!head) return this.fail(new ActivatorError('UPSTREAM', `${label}: 101 without an Upgrade header`));
     this.status = 101;
     this.headSent = true;
     const up = this.upstream!;
     this.upstream = undefined;
-    this.conn.upgraded(this, up, `${head.slice(0, -2)}connection: upgrade\r\nupgrade: ${protocol}\r\n\r\n`, rest);
+    this.conn.upgraded(this, up, head, rest);
   }
 
   /** Response body bytes in `d` from `offset` to the client, after the response head if given. */

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { responseHeadForClient, type ResponseHead } from './head.js';
 import type { Swept } from './hooks.js';
 import { lingerOver, startLinger, type Linger } from './linger.js';
 
@@ -18,6 +19,17 @@ export interface TunnelOptions {
   podFirst: Buffer | undefined;
   /** Once, when both sockets have closed. */
   onEnd(): void;
+}
+
+/**
+ * The head the client gets for a pod's 101, or undefined if it names no protocol. The pod's Connection and
+ * Upgrade are hop-by-hop like any: the head is the activator's, and it announces the switch itself.
+ */
+export function switchingHead(res: ResponseHead): string | undefined {
+  let protocol: string | undefined;
+  for (let i = 0; i < res.headers.length; i += 2) if (res.headers[i]!.toLowerCase() === 'upgrade') protocol = res.headers[i + 1];
+  if (!protocol) return undefined;
+  return `${responseHeadForClient(res, false).slice(0, -2)}connection: upgrade\r\nupgrade: ${protocol}\r\n\r\n`;
 }
 
 export class Tunnel implements Swept {
