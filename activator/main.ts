@@ -1,9 +1,5 @@
 // kzero's activator: the ingress. Routes by Host to a revision, proxies warm requests straight to a pod,
 // buffers cold ones while the shard autoscaler scales up, and reports load to the autoscalers. Wires only.
-// Flags: --listen, --admin-addr, --token-file, --kubeconfig, --autoscaler-name, --queue-limit (requests
-// waiting per revision), --max-pending-body-bytes (request bytes all connections may hold in memory while
-// their requests wait for pods, e.g. 64Mi, the default; past it such requests get 503 KZERO_OVERLOADED),
-// --drain-delay-seconds, --drain-seconds.
 import { readFileSync } from 'node:fs';
 import type { V1Endpoints, V1Pod } from '@kubernetes/client-node';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -35,6 +31,9 @@ const kc = loadKubeConfig(flags.get('kubeconfig'));
 const token = readFileSync(requireFlag(flags, 'token-file'), 'utf8').trim();
 
 async function main(): Promise<void> {
+  // --max-pending-body-bytes: request bytes all connections together may hold in memory (bodies read with
+  // their head while the request waits for a pod, pipelined read-ahead), e.g. 64Mi (the default); past it,
+  // a request that would wait holding bytes gets 503 KZERO_OVERLOADED.
   const budget = budgetFromFlag(flags.get('max-pending-body-bytes'));
   const rest = await KubeRest.fromKubeConfig(kc);
   const routes = informerFor(rest.resource<Route>(Resources.route), { clock, log });
