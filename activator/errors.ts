@@ -10,6 +10,8 @@ export const ErrorCodes = Object.freeze({
   REVISION_FAILED: { status: 503, code: 'KZERO_REVISION_FAILED' },
   QUEUE_FULL: { status: 503, code: 'KZERO_QUEUE_FULL' },
   COLD_START_TIMEOUT: { status: 503, code: 'KZERO_COLD_START_TIMEOUT' },
+  /** The activator holds as many request bytes for waiting requests as it may (--max-pending-body-bytes). */
+  OVERLOADED: { status: 503, code: 'KZERO_OVERLOADED' },
   RESPONSE_TIMEOUT: { status: 504, code: 'KZERO_RESPONSE_TIMEOUT' },
   UPSTREAM: { status: 502, code: 'KZERO_UPSTREAM_ERROR' },
 });

@@ -18,7 +18,8 @@ import { SYSTEM_NAMESPACE } from '../lib/kube/config-value.js';
 import { AutoscalerClient } from './autoscaler-client.js';
 import { activatorHooks } from './handler/proxy.js';
 import { ProxyServer } from './http1/server.js';
-import { activatorMetrics, podConnectionMetrics, requestRecorder } from './metrics.js';
+import { activatorMetrics, heldBytesMetrics, podConnectionMetrics, requestRecorder } from './metrics.js';
+import { budgetFromFlag } from './net/budget.js';
 import { DirectProber } from './net/prober.js';
 import { RevisionRegistry, type RevisionState } from './revisions.js';
 import { watchRouting } from './routing/controller.js';
@@ -32,6 +33,10 @@ const kc = loadKubeConfig(flags.get('kubeconfig'));
 const token = parseBearerTokens(readFileSync(requireFlag(flags, 'token-file'), 'utf8'), '--token-file')[0];
 
 async function main(): Promise<void> {
+  // --max-pending-body-bytes: request bytes all connections together may hold in memory (bodies read with
+  // their head while the request waits for a pod, pipelined read-ahead), e.g. 64Mi (the default); past it,
+  // a request that would wait holding bytes gets 503 KZERO_OVERLOADED.
+  const budget = budgetFromFlag(flags.get('max-pending-body-bytes'));
   const rest = await KubeRest.fromKubeConfig(kc);
   const routing = watchRouting({ rest, clock, log });
   const revisions = informerFor(rest.resource<Revision>(Resources.revision), { clock, log });
@@ -53,8 +58,9 @@ async function main(): Promise<void> {
     poke: (rev: RevisionState) => autoscalers.poke(rev.shard, rev.namespace, rev.name, (pods) => registry.announce(rev, pods.map((p) => p.ip))),
     route: { table: routing.table, registry },
     record: requestRecorder(metrics, clock),
-  }), clock);
+  }), { clock, budget });
   podConnectionMetrics(promRegistry, server.pool);
+  heldBytesMetrics(promRegistry, budget);
 
   const sampler = setInterval(() => stats.sample(registry.all()), 100);
   const reporter = setInterval(() => {

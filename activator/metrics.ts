@@ -33,6 +33,22 @@ export function podConnectionMetrics(registry: Registry, pool: { readonly idle: 
   });
 }
 
+/** Request bytes held in memory for requests waiting for pods and pipelined ones, and their limit. */
+export function heldBytesMetrics(registry: Registry, budget: { readonly used: number; readonly limit: number }): void {
+  new Gauge({
+    name: 'kzero_activator_held_request_bytes', help: 'Request bytes held in memory: bodies read before a pod took them, pipelined requests read ahead.', registers: [registry],
+    collect() {
+      this.set(budget.used);
+    },
+  });
+  new Gauge({
+    name: 'kzero_activator_held_request_bytes_limit', help: 'Past this, requests that would wait for a pod holding bytes get 503 KZERO_OVERLOADED (--max-pending-body-bytes).', registers: [registry],
+    collect() {
+      this.set(budget.limit);
+    },
+  });
+}
+
 /** Counts a finished request and observes its latency; labelled children are looked up once (label hashing is a visible cost on the warm path). */
 export function requestRecorder(m: ActivatorMetrics, clock: Clock): (revision: RevisionState | undefined, status: number, path: string, startedAt: number) => void {
   const counters = new Map<string, { inc(): void }>();

@@ -1,9 +1,8 @@
-import type { EventEmitter } from 'node:events';
 import type { Histogram } from 'prom-client';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/log.js';
 import { ActivatorError } from '../errors.js';
-import type { PodSlot, ProxyHooks } from '../http1/connection.js';
+import type { PodSlot, PodWait, ProxyHooks } from '../http1/hooks.js';
 import type { DirectProber } from '../net/prober.js';
 import type { RevisionState } from '../revisions.js';
 import type { StatsCollector } from '../stats/collector.js';
@@ -27,9 +26,9 @@ type Acquired = { slot: Slot; cold: boolean };
  * A pod with room for one request (or upgraded connection) to `rev`. Warm: at once, without a promise (the
  * warm path's cost). Cold: the autoscaler is poked, starting pods are probed, and the caller waits in a
  * bounded queue until the revision's timeout; a revision that cannot start fails at once. Undefined if
- * `client` went away while waiting.
+ * the request was abandoned while waiting.
  */
-function acquirePod(rev: RevisionState, deps: ProxyDeps, started: number, client: EventEmitter): Acquired | Promise<Acquired | undefined> {
+function acquirePod(rev: RevisionState, deps: ProxyDeps, started: number, wait: PodWait): Acquired | Promise<Acquired | undefined> {
   if (rev.backends.failure) throw new ActivatorError('REVISION_FAILED', rev.backends.failure);
   const cold = rev.backends.readyCount === 0;
   if (cold) deps.poke(rev);
@@ -38,16 +37,14 @@ function acquirePod(rev: RevisionState, deps: ProxyDeps, started: number, client
   }
   const warm = rev.backends.tryAcquire();
   if (warm) return { slot: warm, cold };
-  return waitForPod(rev, deps, started, client, cold);
+  return waitForPod(rev, deps, started, wait, cold);
 }
 
-async function waitForPod(rev: RevisionState, deps: ProxyDeps, started: number, client: EventEmitter, cold: boolean): Promise<Acquired | undefined> {
+async function waitForPod(rev: RevisionState, deps: ProxyDeps, started: number, wait: PodWait, cold: boolean): Promise<Acquired | undefined> {
   const abort = new AbortController();
-  const onClose = (): void => abort.abort();
-  client.once('close', onClose);
+  wait.onAbandon(() => abort.abort());
   deps.prober.kick();
   const slot = await rev.backends.acquire(started + rev.timeoutMs, abort.signal);
-  client.off('close', onClose);
   if (slot) return { slot, cold };
   if (abort.signal.aborted) return undefined;
   if (rev.backends.failure) throw new ActivatorError('REVISION_FAILED', rev.backends.failure);
@@ -85,7 +82,7 @@ export function activatorHooks(deps: HookDeps): ProxyHooks<RoutedRequest> {
       deps.stats.request(revision);
       return { revision, path: 'warm' };
     },
-    acquire(routed, client, startedAt) {
+    acquire(routed, wait, startedAt) {
       const rev = routed.revision;
       const given = (got: Acquired | undefined): PodSlot | undefined => {
         if (!got) return undefined;
@@ -96,8 +93,13 @@ export function activatorHooks(deps: HookDeps): ProxyHooks<RoutedRequest> {
         }
         return podSlot(rev, got.slot, waited);
       };
-      const got = acquirePod(rev, deps, startedAt, client);
+      const got = acquirePod(rev, deps, startedAt, wait);
       return got instanceof Promise ? got.then(given) : given(got)!;
+    },
+    failover(routed, tried, startedAt) {
+      const rev = routed.revision;
+      const slot = rev.backends.tryAcquire(tried);
+      return slot && podSlot(rev, slot, deps.clock.now() - startedAt);
     },
     done(routed, status, startedAt, host, error) {
       deps.record(routed?.revision, status, routed?.path ?? 'none', startedAt);

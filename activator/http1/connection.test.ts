@@ -1,111 +1,17 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
-import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
-import { realClock } from '../../lib/clock.js';
-import { ActivatorError } from '../errors.js';
-import type { PodSlot, ProxyHooks } from './connection.js';
-import { ProxyServer } from './server.js';
+import { Agent, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { LIMITS as limits, activator as start, cleanup, closedPort, listen, raw, send, type Limits } from './testing/harness.js';
 
 // The activator's HTTP/1.1 engine against real servers on 127.0.0.1: a Node app as the pod, Node's and
 // raw TCP clients as the client.
 
-interface Limits {
-  responseStartMs: number;
-  totalMs: number;
-  idleMs: number;
-}
-
-interface Done {
-  status: number;
-  error: ActivatorError | undefined;
-}
+/** The harness with one pod on 127.0.0.1 at `podPort`, given at once or after `waitMs`. */
+const activator = (podPort: number, l: Limits, waitMs?: number): ReturnType<typeof start> => start({ pods: [{ ip: '127.0.0.1', port: podPort }], limits: l, waitMs });
 
 describe('activator/http1 (real servers on 127.0.0.1)', () => {
-  const servers: Server[] = [];
-  const proxies: Array<ProxyServer<string>> = [];
-  afterEach(async () => {
-    for (const p of proxies.splice(0)) await new Promise<void>((resolve) => p.close(resolve));
-    for (const s of servers.splice(0)) {
-      s.closeAllConnections();
-      await new Promise((resolve) => s.close(resolve));
-    }
-  });
-
-  async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ port: number; server: Server }> {
-    const server = createServer(handler);
-    servers.push(server);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    return { port: (server.address() as AddressInfo).port, server };
-  }
-
-  /**
-   * An activator whose every request goes to the pod at `podPort`, the pod slot given at once (warm) or
-   * after `waitMs` (cold). Each finished request's outcome is kept, in order, and its slot released.
-   */
-  async function activator(podPort: number, limits: Limits, waitMs?: number): Promise<{ port: number; done: Done[]; next: () => Promise<Done>; inflight: () => number }> {
-    const done: Done[] = [];
-    const waiters: Array<(d: Done) => void> = [];
-    let inflight = 0;
-    const slot = (): PodSlot => {
-      inflight++;
-      return { ip: '127.0.0.1', port: podPort, label: 'revision "hello-00001"', ...limits, release: () => void inflight-- };
-    };
-    const hooks: ProxyHooks<string> = {
-      resolve(_head, host) {
-        if (host === 'nowhere.example') throw new ActivatorError('NO_ROUTE', `no Route serves host "${host}"`);
-        return host;
-      },
-      acquire: () => (waitMs === undefined ? slot() : new Promise((resolve) => setTimeout(() => resolve(slot()), waitMs))),
-      done(_routed, status, _startedAt, _host, error) {
-        const d = { status, error };
-        const w = waiters.shift();
-        if (w) w(d);
-        else done.push(d);
-      },
-    };
-    const proxy = new ProxyServer(hooks, realClock);
-    proxies.push(proxy);
-    await proxy.listen(0, '127.0.0.1');
-    const next = (): Promise<Done> => (done.length ? Promise.resolve(done.shift()!) : new Promise((resolve) => waiters.push(resolve)));
-    return { port: proxy.port, done, next, inflight: () => inflight };
-  }
-
-  const limits: Limits = { responseStartMs: 2000, totalMs: 5000, idleMs: 0 };
-
-  /** One request with a body sent in `chunks`; resolves with status, headers and body. */
-  async function send(port: number, opts: { host?: string; chunks?: string[]; method?: string; path?: string; headers?: Record<string, string>; agent?: Agent } = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
-    const req = request({ host: '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path ?? '/', agent: opts.agent ?? false, headers: { host: opts.host ?? 'hello.default.example.com', ...opts.headers } });
-    for (const c of opts.chunks ?? []) req.write(c);
-    req.end();
-    const [res] = (await once(req, 'response')) as [IncomingMessage];
-    let body = '';
-    res.setEncoding('utf8');
-    for await (const chunk of res) body += chunk as string;
-    return { status: res.statusCode ?? 0, headers: res.headers, body };
-  }
-
-  /** Raw bytes to the activator; resolves with all it sent back once it closes (or after `quietMs` of silence). */
-  async function raw(port: number, bytes: string, quietMs = 500): Promise<string> {
-    const s = connect({ host: '127.0.0.1', port });
-    s.write(bytes);
-    let out = '';
-    s.setEncoding('latin1');
-    return new Promise((resolve) => {
-      let timer = setTimeout(() => s.destroy(), quietMs);
-      s.on('data', (d: string) => {
-        out += d;
-        clearTimeout(timer);
-        timer = setTimeout(() => s.destroy(), quietMs);
-      });
-      s.on('close', () => {
-        clearTimeout(timer);
-        resolve(out);
-      });
-      s.on('error', () => undefined);
-    });
-  }
+  afterEach(cleanup);
 
   it('forwards method, path, headers and body, and the response with its status and headers (hop-by-hop ones dropped)', async () => {
     let seen: { method?: string; url?: string; headers?: IncomingHttpHeaders; body?: string } = {};
@@ -363,13 +269,11 @@ describe('activator/http1 (real servers on 127.0.0.1)', () => {
   }).timeout(5000);
 
   it('502 UPSTREAM when nothing listens on the pod port', async () => {
-    const closed = await listen(() => undefined);
-    servers.pop();
-    await new Promise((resolve) => closed.server.close(resolve));
-    const act = await activator(closed.port, limits);
+    const port = await closedPort();
+    const act = await activator(port, limits);
     const got = await send(act.port, { method: 'GET' });
     const { status, error } = await act.next();
-    expect([status, error?.kind, error?.code, error?.message]).to.deep.equal([502, 'UPSTREAM', 'KZERO_UPSTREAM_ERROR', `revision "hello-00001" pod 127.0.0.1: connect ECONNREFUSED 127.0.0.1:${closed.port}`]);
+    expect([status, error?.kind, error?.code, error?.message]).to.deep.equal([502, 'UPSTREAM', 'KZERO_UPSTREAM_ERROR', `revision "hello-00001": could not connect to pod 127.0.0.1 (connect ECONNREFUSED 127.0.0.1:${port})`]);
     expect([got.status, got.headers['x-kzero-error']]).to.deep.equal([502, 'KZERO_UPSTREAM_ERROR']);
   });
 
@@ -418,30 +322,6 @@ describe('activator/http1 (real servers on 127.0.0.1)', () => {
     s.destroy();
     expect(await act.next()).to.deep.equal({ status: 499, error: undefined });
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(act.inflight()).to.equal(0);
-  });
-
-  it('tunnels an upgrade both ways, bytes sent early included, and releases the slot when it closes', async () => {
-    const pod = await listen(() => undefined);
-    pod.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade}\r\nConnection: Upgrade\r\nX-Forwarded-For: ${req.headers['x-forwarded-for']}\r\n\r\n`);
-      if (head.length) socket.write(`early:${head.toString()};`);
-      socket.on('data', (d: Buffer) => socket.write(`echo:${d.toString()};`));
-      socket.on('end', () => socket.end());
-    });
-    const act = await activator(pod.port, limits, 100);
-    const s = connect({ host: '127.0.0.1', port: act.port });
-    s.setEncoding('latin1');
-    s.write('GET /ws HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nhi');
-    let out = '';
-    s.on('data', (d: string) => (out += d));
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    s.write('again');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(out).to.match(/^HTTP\/1\.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Forwarded-For: 127.0.0.1\r\n\r\n(early|echo):hi;echo:again;$/);
-    expect(act.inflight()).to.equal(1);
-    s.destroy();
-    expect(await act.next()).to.deep.equal({ status: 101, error: undefined });
     expect(act.inflight()).to.equal(0);
   });
 });

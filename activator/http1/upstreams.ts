@@ -1,7 +1,14 @@
 import { connect, type Socket } from 'node:net';
 
+/** Opens a connection to a pod (tests give one that never completes, to see the connect timeout). */
+export type Dial = (ip: string, port: number) => Socket;
+
+const dialTcp: Dial = (ip, port) => connect({ host: ip, port, noDelay: true });
+
 /** What an exchange does with its connection's events while it holds it. */
 export interface UpstreamHandler {
+  /** A new connection is established: bytes sent now reach the pod. */
+  onConnect(): void;
   onData(data: Buffer): void;
   onDrain(): void;
   /** The connection is gone (closed by the pod, reset, or failed to connect). */
@@ -16,21 +23,48 @@ export class Upstream {
   handler: UpstreamHandler | undefined;
   /** It served an exchange before (a reused connection may have been closed by the pod under us). */
   reused = false;
+  /** The TCP connect completed. */
+  connected: boolean;
   idleSince = 0;
   private error: Error | undefined;
+  private readonly listeners = {
+    connect: (): void => {
+      this.connected = true;
+      this.handler?.onConnect();
+    },
+    data: (d: Buffer): void => (this.handler ? this.handler.onData(d) : this.drop()),
+    drain: (): void => this.handler?.onDrain(),
+    end: (): void => void (this.handler || this.drop()),
+    error: (err: Error): void => void (this.error = err),
+    close: (): void => (this.handler ? this.handler.onClose(this.error) : this.drop()),
+  };
 
   constructor(readonly socket: Socket, readonly key: string, private readonly pool: UpstreamPool) {
-    socket.on('data', (d: Buffer) => (this.handler ? this.handler.onData(d) : this.drop()));
-    socket.on('drain', () => this.handler?.onDrain());
-    socket.on('end', () => this.handler || this.drop());
-    socket.on('error', (err) => (this.error = err));
-    socket.on('close', () => (this.handler ? this.handler.onClose(this.error) : this.drop()));
+    this.connected = !socket.connecting;
+    const l = this.listeners;
+    if (!this.connected) socket.once('connect', l.connect);
+    socket.on('data', l.data).on('drain', l.drain).on('end', l.end).on('error', l.error).on('close', l.close);
+  }
+
+  /** Gives the socket away (to a tunnel, after a 101): this object no longer listens to it. */
+  detach(): Socket {
+    const l = this.listeners;
+    this.handler = undefined;
+    this.socket.off('connect', l.connect).off('data', l.data).off('drain', l.drain).off('end', l.end).off('error', l.error).off('close', l.close);
+    return this.socket;
   }
 
   private drop(): void {
     this.socket.destroy();
     this.pool.forget(this);
   }
+}
+
+export interface PoolOptions {
+  /** Idle connections are closed after this (ms). */
+  idleMs?: number;
+  maxIdlePerPod?: number;
+  dial?: Dial;
 }
 
 /**
@@ -40,8 +74,15 @@ export class Upstream {
  */
 export class UpstreamPool {
   private readonly free = new Map<string, Upstream[]>();
+  private readonly idleMs: number;
+  private readonly maxIdlePerPod: number;
+  private readonly dial: Dial;
 
-  constructor(private readonly idleMs = 4000, private readonly maxIdlePerPod = 256) {}
+  constructor(opts: PoolOptions = {}) {
+    this.idleMs = opts.idleMs ?? 4000;
+    this.maxIdlePerPod = opts.maxIdlePerPod ?? 256;
+    this.dial = opts.dial ?? dialTcp;
+  }
 
   /** An idle connection to the pod, or a new one (`fresh`: always a new one). */
   get(ip: string, port: number, fresh = false): Upstream {
@@ -52,7 +93,7 @@ export class UpstreamPool {
       if (!up.socket.destroyed && up.socket.writable) return up;
       up.socket.destroy();
     }
-    return new Upstream(connect({ host: ip, port, noDelay: true }), key, this);
+    return new Upstream(this.dial(ip, port), key, this);
   }
 
   /** Takes back a connection whose exchange ended cleanly. */

@@ -249,4 +249,12 @@ describe('activator/net/backends RevisionBackends', () => {
     expect(w.slot()?.ip).to.equal('10.0.0.1');
     expect(b.inflight).to.equal(2);
   });
+
+  it('tryAcquire(except) picks none of the pods named (a failover after their connects failed)', () => {
+    const b = new RevisionBackends(clock, 1);
+    b.setPods(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+    expect(b.tryAcquire(['10.0.0.1'])?.ip).to.equal('10.0.0.2');
+    expect(b.tryAcquire(['10.0.0.1', '10.0.0.3'])).to.equal(undefined); // 10.0.0.2 is full
+    expect(b.tryAcquire()?.ip).to.equal('10.0.0.1');
+  });
 });

@@ -41,10 +41,14 @@ export class RevisionBackends {
     if (reason) this.wake();
   }
 
-  /** A pod with room right now, reserved for one request (the warm path: no waiting, no allocation of timers). */
-  tryAcquire(): { ip: string; release: () => void } | undefined {
+  /**
+   * A pod with room right now, reserved for one request (the warm path: no waiting, no allocation of timers);
+   * none of the pods `except` (a failover after their connects failed).
+   */
+  tryAcquire(except?: readonly string[]): { ip: string; release: () => void } | undefined {
     if (this.failure) return undefined;
-    const pod = pickPod(this.pods, this.containerConcurrency, Math.random, this.rr);
+    const pods = except ? this.pods.filter((p) => !except.includes(p.ip)) : this.pods;
+    const pod = pickPod(pods, this.containerConcurrency, Math.random, this.rr);
     if (!pod) return undefined;
     pod.inflight++;
     let released = false;
