@@ -4,7 +4,7 @@ import { ActivatorError } from '../errors.js';
 import { normalizeHost } from '../routing/hosts.js';
 import { BodyFramer } from './body.js';
 import { Exchange, asActivatorError, type ExchangeOwner } from './exchange.js';
-import { parseRequestHead, type RequestHead } from './head.js';
+import { MAX_REQUEST_HEAD as MAX_HEAD, parseRequestHead, type RequestHead } from './head.js';
 import type { ConnectionContext, PodSlot, Swept } from './hooks.js';
 import { lingerOver, startLinger, type Linger } from './linger.js';
 import { HeadScanner, Scan } from './request-scanner.js';
@@ -18,8 +18,6 @@ import type { Upstream } from './upstreams.js';
 // kernel and Node reads nothing more (its buffer is over the mark). What is held counts against the
 // server's byte budget. After an upgrade's 101 the socket goes to a Tunnel, held bytes and all.
 
-/** Longest request head accepted (Node's default, too), empty lines before it included. */
-const MAX_HEAD = 16 * 1024;
 /** A request head must arrive within this (Node's headersTimeout): slow-loris connections are cut. */
 const HEAD_MS = 60_000;
 /** An idle keep-alive connection is closed after this (longer than the usual 60 s of load balancers). */
@@ -29,8 +27,17 @@ const DRAIN_IDLE_MS = 1000;
 
 /** A plain-text answer from the activator itself; the connection closes after it. */
 export function errorResponse(e: ActivatorError): string {
-  const body = e.message + '\n';
+  // Messages quote what the client sent (hosts, header values): its bytes are escaped, so the body is plain
+  // ASCII, its length is its byte count, and nothing the client chose is reflected raw.
+  const body = escapeText(e.message) + '\n';
   return `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? ''}\r\ncontent-type: text/plain; charset=utf-8\r\nx-kzero-error: ${e.code}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+function escapeText(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 export class ClientConnection<R> implements ExchangeOwner<R>, Swept {

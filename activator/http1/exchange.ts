@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { ActivatorError, type ErrorKind } from '../errors.js';
 import { BodyFramer } from './body.js';
-import { HeadError, parseResponseHead, requestHeadForPod, responseHeadForClient, responseKeepsAlive, type Framing, type RequestHead, type ResponseHead } from './head.js';
+import { HeadError, MAX_RESPONSE_HEAD, parseResponseHead, requestHeadForPod, responseHeadForClient, responseKeepsAlive, type Framing, type RequestHead, type ResponseHead } from './head.js';
 import type { ConnectionContext, PodSlot, PodWait } from './hooks.js';
 import { switchingHead } from './tunnel.js';
 import type { Upstream, UpstreamHandler } from './upstreams.js';
@@ -11,8 +11,6 @@ import type { Upstream, UpstreamHandler } from './upstreams.js';
 // rewritten; bodies go through as they came (undici and Envoy's HTTP/1 codec split the work the same
 // way). This is the warm path's whole cost, so it allocates little: this object, no closures, no headers.
 
-/** Longest response head accepted from a pod. */
-const MAX_RESPONSE_HEAD = 64 * 1024;
 /** A response body up to this size is sent in one buffer with its head. */
 const SMALL_BODY = 16 * 1024;
 /** A pod that has not accepted the connection within this is skipped for another ready pod. */
