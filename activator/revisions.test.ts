@@ -5,8 +5,8 @@ import type { Revision } from '../api/serving/v1/types.js';
 import {
   pod, revision, withContainerPort, withDeletionTimestamp, withGeneration, withNamespace, withObservedGeneration, withPodLabels, withReadyCondition,
   withShard, type Opt,
-} from '../controller/testing/builders.js';
-import { FakeClock, T0, flush } from '../controller/testing/fake-clock.js';
+} from '../testing/builders.js';
+import { FakeClock, T0, flush } from '../testing/fake-clock.js';
 import { RevisionRegistry, type RevisionState } from './revisions.js';
 
 const withSpec = (spec: Partial<Revision['spec']>): Opt<Revision> => (r) => void Object.assign(r.spec, spec);

@@ -8,9 +8,9 @@ import { Scaler, type DeciderLike, type ScalerDeps } from './scaler.js';
 import type { ClaimOutcome } from './pool/claimer.js';
 import {
   cond, deployment, pod, podAutoscaler, revision, withAnnotations, withDeletionTimestamp, withGeneration, withNamespace, withPodLabels, withReplicas, type Opt,
-} from '../controller/testing/builders.js';
-import { FakeResourceClient } from '../controller/testing/fake-client.js';
-import { FakeClock, T0 } from '../controller/testing/fake-clock.js';
+} from '../testing/builders.js';
+import { FakeResourceClient } from '../testing/fake-client.js';
+import { FakeClock, T0 } from '../testing/fake-clock.js';
 import { Resources } from '../lib/kube/resources.js';
 import { KubeApiError } from '../lib/kube/rest.js';
 import { createLogger } from '../lib/log.js';

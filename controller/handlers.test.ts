@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { hostRivals, type Queue } from './handlers.js';
-import { route, withNamespace, withStatusTraffic, withTraffic } from './testing/builders.js';
+import { route, withNamespace, withStatusTraffic, withTraffic } from '../testing/builders.js';
 
 const queued = (): Queue & { keys: string[] } => {
   const keys: string[] = [];

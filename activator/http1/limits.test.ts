@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FakeClock } from '../../controller/testing/fake-clock.js';
+import { FakeClock } from '../../testing/fake-clock.js';
 import type { ByteBudget } from '../net/budget.js';
 import { LINGER_MS } from './linger.js';
 import { activator, cleanup, listen, rawClient, waitFor } from './testing/harness.js';

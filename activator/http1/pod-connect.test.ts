@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
-import { FakeClock } from '../../controller/testing/fake-clock.js';
+import { FakeClock } from '../../testing/fake-clock.js';
 import { CONNECT_MS } from './exchange.js';
 import { activator, cleanup, closedPort, listen, rawClient, send } from './testing/harness.js';
 import type { Dial } from './upstreams.js';

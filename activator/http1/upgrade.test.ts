@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { FakeClock } from '../../controller/testing/fake-clock.js';
+import { FakeClock } from '../../testing/fake-clock.js';
 import { activator, cleanup, listen, rawClient, waitFor } from './testing/harness.js';
 import { TUNNEL_IDLE_MS } from './tunnel.js';
 

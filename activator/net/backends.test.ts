@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FakeClock, T0, flush } from '../../controller/testing/fake-clock.js';
+import { FakeClock, T0, flush } from '../../testing/fake-clock.js';
 import { RevisionBackends } from './backends.js';
 
 type Slot = { ip: string; release: () => void } | undefined;

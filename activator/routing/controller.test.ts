@@ -3,8 +3,8 @@ import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { Route } from '../../api/serving/v1/types.js';
 import { SYSTEM_NAMESPACE } from '../../lib/kube/config-value.js';
 import type { Handlers } from '../../lib/kube/informer.js';
-import { silentLogger } from '../../controller/testing/cluster.js';
-import { cond, route, withCondition, withStatusTraffic, type Opt } from '../../controller/testing/builders.js';
+import { silentLogger } from '../../testing/cluster.js';
+import { cond, route, withCondition, withStatusTraffic, type Opt } from '../../testing/builders.js';
 import { routingIndexFrom, type Watched } from './controller.js';
 import { lookup } from './table.js';
 

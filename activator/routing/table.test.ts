@@ -4,7 +4,7 @@ import { ServingLabels, VISIBILITY_CLUSTER_LOCAL } from '../../api/serving/label
 import type { Route, TrafficTarget } from '../../api/serving/v1/types.js';
 import {
   cond, route, withCondition, withCreationTimestamp, withLabels, withNamespace, withStatusTraffic, withURL, type Opt,
-} from '../../controller/testing/builders.js';
+} from '../../testing/builders.js';
 import { lookup, pickTarget, RoutingIndex, type RouteEntry } from './table.js';
 
 const domains = parseDomainConfig({ 'example.com': '', 'internal.example.org': 'selector:\n  app: internal\n' });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FakeClock, T0 } from '../../controller/testing/fake-clock.js';
+import { FakeClock, T0 } from '../../testing/fake-clock.js';
 import type { RevisionStat } from '../autoscaler-client.js';
 import { RevisionBackends } from '../net/backends.js';
 import type { RevisionState } from '../revisions.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { cond, route, withCondition, withCreationTimestamp, withNamespace, withStatusTraffic, withURL, type Opt } from '../../controller/testing/builders.js';
+import { cond, route, withCondition, withCreationTimestamp, withNamespace, withStatusTraffic, withURL, type Opt } from '../../testing/builders.js';
 import { parseDomainConfig } from './domain-config.js';
 import { hostLabel } from './route-hosts.js';
 import { claimKey, claimsOf, compareClaims, rivalsFor, servedClaims, type HostClaim } from './host-claims.js';

@@ -1,7 +1,7 @@
 // Taking a warm pod (pure): which pods can be claimed, and which one.
 import type { V1Pod } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { pod, withDeletionTimestamp, withLabels, type Opt } from '../../controller/testing/builders.js';
+import { pod, withDeletionTimestamp, withLabels, type Opt } from '../../testing/builders.js';
 import { claimable, pickWarmPod } from './claim.js';
 
 const ready: Opt<V1Pod> = (p) => void ((p.status ??= {}).conditions = [{ type: 'Ready', status: 'True' }]);

@@ -7,10 +7,10 @@ import type { PodPool } from '../../api/kzero/v1alpha1/types.js';
 import type { Revision } from '../../api/serving/v1/types.js';
 import {
   POOL_IMAGE, pod, podAutoscaler, podPool, revision, withAnnotations, withImage, withLabels, withNamespace, withResourceVersion, type Opt,
-} from '../../controller/testing/builders.js';
-import { silentLogger } from '../../controller/testing/cluster.js';
-import { FakeResourceClient } from '../../controller/testing/fake-client.js';
-import { FakeClock, T0 } from '../../controller/testing/fake-clock.js';
+} from '../../testing/builders.js';
+import { silentLogger } from '../../testing/cluster.js';
+import { FakeResourceClient } from '../../testing/fake-client.js';
+import { FakeClock, T0 } from '../../testing/fake-clock.js';
 import { Resources } from '../../lib/kube/resources.js';
 import { KubeApiError } from '../../lib/kube/rest.js';
 import type { SpecializeRequest } from '../../api/kzero/v1alpha1/specialize.js';

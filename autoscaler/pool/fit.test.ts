@@ -3,7 +3,7 @@ import type { V1Container } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import type { PodPool } from '../../api/kzero/v1alpha1/types.js';
 import type { Revision } from '../../api/serving/v1/types.js';
-import { POOL_IMAGE, podPool, revision, withAnnotations, withContainer, withContainerPort, withEnv, withImage, withLabels, withNamespace, type Opt } from '../../controller/testing/builders.js';
+import { POOL_IMAGE, podPool, revision, withAnnotations, withContainer, withContainerPort, withEnv, withImage, withLabels, withNamespace, type Opt } from '../../testing/builders.js';
 import { poolFit, type PoolFit } from './fit.js';
 
 const SHA = 'a'.repeat(64);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ConditionManager, conditionSet, conditionStatus, findCondition } from '../../api/conditions.js';
 import type { Condition, Status } from '../../api/serving/v1/types.js';
-import { EARLIER, NOW, cond } from '../testing/builders.js';
+import { EARLIER, NOW, cond } from '../../testing/builders.js';
 
 // api/conditions.ts's ConditionManager, against knative.dev/pkg/apis/condition_set.go's behaviour. (Tests of
 // the controller live under controller/; this one exercises the condition sets every reconciler relies on.)

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { configuration, revision, service, withAnnotations, withLabels, withOwner, withUID } from '../testing/builders.js';
+import { configuration, revision, service, withAnnotations, withLabels, withOwner, withUID } from '../../testing/builders.js';
 import { childUpToDate, containsAll, type WithSpec } from './children.js';
 import { inheritedAnnotations, isControlledBy, ownerRef, shardLabel } from './meta.js';
 

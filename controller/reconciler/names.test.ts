@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { configuration, revision, service, withGeneration, withTemplateName } from '../testing/builders.js';
+import { configuration, revision, service, withGeneration, withTemplateName } from '../../testing/builders.js';
 import { configurationName, deploymentName, podAutoscalerName, revisionName, routeName } from './names.js';
 
 describe('reconciler/names', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FakeClock } from '../testing/fake-clock.js';
+import { FakeClock } from '../../testing/fake-clock.js';
 import { DEFAULT_RATE_LIMIT, WorkQueue, retryDelayMs } from './workqueue.js';
 
 /** Takes every key that is ready now, in order, marking each done (as a worker would). */

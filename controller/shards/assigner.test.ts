@@ -1,6 +1,6 @@
 import type { Service } from '../../api/serving/v1/types.js';
-import { namespace, service, withLabels, withNamespace, withOwner, withResourceVersion } from '../testing/builders.js';
-import { runRow, tableTest, type TableRow, type TableSubject } from '../testing/table.js';
+import { namespace, service, withLabels, withNamespace, withOwner, withResourceVersion } from '../../testing/builders.js';
+import { runRow, tableTest, type TableRow, type TableSubject } from '../../testing/table.js';
 import { fnv1a } from './assign.js';
 import { ShardAssigner, UNASSIGNED } from './assigner.js';
 import { expect } from 'chai';

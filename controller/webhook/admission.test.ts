@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DEFAULT_DEFAULTS_CONFIG } from '../../api/serving/v1/defaults.js';
-import { applyPatch } from '../testing/json-patch.js';
+import { applyPatch } from '../../testing/json-patch.js';
 import { defaultObject, validateObject, type AdmissionDeps, type AdmissionRequest } from './admission.js';
 import type { PatchOp } from './jsonpatch.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { applyPatch as apply } from '../testing/json-patch.js';
+import { applyPatch as apply } from '../../testing/json-patch.js';
 import { diff } from './jsonpatch.js';
 
 describe('webhook json patch', () => {

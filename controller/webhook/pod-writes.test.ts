@@ -2,9 +2,9 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { claimPatch } from '../../api/kzero/v1alpha1/pool-claim.js';
-import { pod, withAnnotations, withLabels, withNamespace, withResourceVersion, type Opt } from '../testing/builders.js';
-import { T0 } from '../testing/fake-clock.js';
-import { applyPatch } from '../testing/json-patch.js';
+import { pod, withAnnotations, withLabels, withNamespace, withResourceVersion, type Opt } from '../../testing/builders.js';
+import { T0 } from '../../testing/fake-clock.js';
+import { applyPatch } from '../../testing/json-patch.js';
 import type { AdmissionRequest } from './admission.js';
 import { AUTOSCALER_USER, reviewPodWrite } from './pod-writes.js';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_DEFAULTS_CONFIG } from '../../api/serving/v1/defaults.js';
-import { silentLogger } from '../testing/cluster.js';
+import { silentLogger } from '../../testing/cluster.js';
 import type { AdmissionDeps } from './admission.js';
 import { MAX_BODY, admissionHandler } from './server.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { KubernetesListObject, V1ConfigMap } from '@kubernetes/client-node';
-import { FakeClock, flush } from '../../controller/testing/fake-clock.js';
-import { silentLogger } from '../../controller/testing/cluster.js';
+import { FakeClock, flush } from '../../testing/fake-clock.js';
+import { silentLogger } from '../../testing/cluster.js';
 import { createLogger } from '../log.js';
 import { Informer } from './informer.js';
 import { KubeApiError, type ResourceClient, type WatchEvent, type WatchOptions } from './rest.js';

@@ -1,6 +1,6 @@
 import type { V1Container } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { podPool, type Opt } from '../../../controller/testing/builders.js';
+import { podPool, type Opt } from '../../../testing/builders.js';
 import { validatePodPool } from './podpool-validation.js';
 import type { PodPool } from './types.js';
 

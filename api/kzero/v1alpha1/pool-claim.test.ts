@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { pod, withAnnotations, withLabels, withResourceVersion, type Opt } from '../../../controller/testing/builders.js';
-import { T0 } from '../../../controller/testing/fake-clock.js';
+import { pod, withAnnotations, withLabels, withResourceVersion, type Opt } from '../../../testing/builders.js';
+import { T0 } from '../../../testing/fake-clock.js';
 import { claimPatch } from './pool-claim.js';
 
 const good = (name: string, ...opts: Array<Opt<V1Pod>>): V1Pod => pod(name, withLabels({ 'kzero.dev/pool': 'node', 'kzero.dev/pool-state': 'warm' }), ...opts);

@@ -3,8 +3,8 @@ import { KubeApiError } from '../../../lib/kube/rest.js';
 import {
   child, cond, configuration, withGeneration, withImage, withLatestCreated, withLatestReady, withObservedGeneration, withOwner,
   withReadyCondition, withTemplateName, withUID, type Opt,
-} from '../../testing/builders.js';
-import { runRow, tableTest, type TableRow, type TableSubject } from '../../testing/table.js';
+} from '../../../testing/builders.js';
+import { runRow, tableTest, type TableRow, type TableSubject } from '../../../testing/table.js';
 import { makeRevision } from './resources.js';
 import { ConfigurationReconciler } from './reconciler.js';
 

@@ -3,7 +3,7 @@ import type { Configuration, Revision } from '../../../api/serving/v1/types.js';
 import {
   configuration, withAnnotations, withContainerPort, withGeneration, withImage, withLabels, withNamespace, withTemplateAnnotations, withTemplateLabels,
   withTemplateName, withUID,
-} from '../../testing/builders.js';
+} from '../../../testing/builders.js';
 import { makeRevision } from './resources.js';
 
 const cfgOwner = {

@@ -1,7 +1,7 @@
 // The pool's autosizing (pure): sizing from the spec, the target size from demand events at `now`.
 import { expect } from 'chai';
 import type { PodPoolSpec } from '../../../api/kzero/v1alpha1/types.js';
-import { T0 } from '../../testing/fake-clock.js';
+import { T0 } from '../../../testing/fake-clock.js';
 import { countSince, poolSizing, poolTargetSize, type PoolSizing } from './autosize.js';
 
 const template = { spec: { containers: [{ name: 'runtime', image: 'runtime:1' }] } };

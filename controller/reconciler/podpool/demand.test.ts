@@ -1,6 +1,6 @@
 // PoolDemand: claims and misses per pool, by pod UID, within each pool's window.
 import { expect } from 'chai';
-import { T0 } from '../../testing/fake-clock.js';
+import { T0 } from '../../../testing/fake-clock.js';
 import { PoolDemand } from './demand.js';
 
 describe('controller/podpool PoolDemand', () => {

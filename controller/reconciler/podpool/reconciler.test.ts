@@ -7,8 +7,8 @@ import type { Condition } from '../../../api/serving/v1/types.js';
 import {
   T0, child, cond, deployment, pod, podPool, withDeletionTimestamp, withDeploymentDefaults, withLabels, withNamespace, withOwner,
   type Opt,
-} from '../../testing/index.js';
-import { tableTest, type TableRow, type TableSubject } from '../../testing/table.js';
+} from '../../../testing/index.js';
+import { tableTest, type TableRow, type TableSubject } from '../../../testing/table.js';
 import { PoolDemand } from './demand.js';
 import { PodPoolReconciler } from './reconciler.js';
 import { makePoolDeployment } from './resources.js';

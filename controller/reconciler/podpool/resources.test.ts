@@ -2,7 +2,7 @@
 import type { V1Container, V1Deployment } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import type { PodPool } from '../../../api/kzero/v1alpha1/types.js';
-import { POOL_IMAGE, podPool, withNamespace, withShard, type Opt } from '../../testing/builders.js';
+import { POOL_IMAGE, podPool, withNamespace, withShard, type Opt } from '../../../testing/builders.js';
 import { makePoolDeployment, poolServingPort } from './resources.js';
 
 const OWNER = { apiVersion: 'kzero.dev/v1alpha1', kind: 'PodPool', name: 'node', uid: 'podpool-node-uid', controller: true, blockOwnerDeletion: true };

@@ -4,8 +4,8 @@ import type { Condition, Revision } from '../../../api/serving/v1/types.js';
 import {
   EARLIER, child, cond, pod, revision, withAnnotations, withDeploymentDefaults, withLabels, withNamespace, withPAActive, withReadyReplicas,
   withRevisionUID, withRoutingState, withWaiting, withoutLabel, withoutOwner, type Opt,
-} from '../../testing/builders.js';
-import { runRow, tableTest, type TableRow, type TableSubject } from '../../testing/table.js';
+} from '../../../testing/builders.js';
+import { runRow, tableTest, type TableRow, type TableSubject } from '../../../testing/table.js';
 import { makeDeployment, makePodAutoscaler } from './resources.js';
 import { RevisionReconciler, type RevisionConfig } from './reconciler.js';
 

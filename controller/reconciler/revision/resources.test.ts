@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { Revision } from '../../../api/serving/v1/types.js';
 import {
   revision, withAnnotations, withContainer, withContainerPort, withEnv, withImage, withLabels, withRoutingState, withUID,
-} from '../../testing/builders.js';
+} from '../../../testing/builders.js';
 import { DEFAULT_USER_PORT, makeDeployment, makePodAutoscaler, makePodSpec, revisionChildLabels, servingContainerIndex, userPort } from './resources.js';
 
 const revOwner = {

@@ -6,7 +6,7 @@ import type { Condition, Revision } from '../../../api/serving/v1/types.js';
 import {
   EARLIER, NOW, cond, deployment, pod, podAutoscaler, revision, withCondition, withDeletionTimestamp, withLastTerminated, withPAActive, withPodImage,
   withProgressDeadlineExceeded, withReadyReplicas, withReplicas, withUnschedulable, withWaiting,
-} from '../../testing/builders.js';
+} from '../../../testing/builders.js';
 import { revisionStatusFromChildren } from './status.js';
 
 const info = { severity: 'Info' as const };

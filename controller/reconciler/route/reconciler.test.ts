@@ -4,9 +4,9 @@ import { parseDomainConfig } from '../../../api/serving/domain-config.js';
 import {
   EARLIER, cond, configuration, revision, route, withCondition, withCreationTimestamp, withLabels, withLatestReady, withObservedGeneration, withReadyCondition, withStatusTraffic,
   withNamespace, withTraffic, withURL, withAddress, type Opt,
-} from '../../testing/builders.js';
-import { FakeCluster } from '../../testing/cluster.js';
-import { tableTest, type TableRow, type TableSubject } from '../../testing/table.js';
+} from '../../../testing/builders.js';
+import { FakeCluster } from '../../../testing/cluster.js';
+import { tableTest, type TableRow, type TableSubject } from '../../../testing/table.js';
 import { CONFLICT_RECHECK_MS, RouteReconciler } from './reconciler.js';
 
 const domains = parseDomainConfig({ 'example.com': '', 'internal.example.org': 'selector:\n  app: internal\n' });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { route, withNamespace, withStatusTraffic, withTraffic } from '../../testing/builders.js';
+import { route, withNamespace, withStatusTraffic, withTraffic } from '../../../testing/builders.js';
 import { RouteReferences } from './references.js';
 
 const keys = (set: ReadonlySet<string>): string[] => [...set].sort();

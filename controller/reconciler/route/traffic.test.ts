@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Configuration, Revision, Route, TrafficTarget } from '../../../api/serving/v1/types.js';
 import {
   configuration, revision, route, withLatestReady, withReadyCondition, withStatusTraffic, withTraffic,
-} from '../../testing/builders.js';
+} from '../../../testing/builders.js';
 import { referencedNames, resolveTraffic, type TrafficResult } from './traffic.js';
 
 const configs: Configuration[] = [

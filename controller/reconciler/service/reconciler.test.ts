@@ -4,8 +4,8 @@ import { KubeApiError } from '../../../lib/kube/rest.js';
 import {
   EARLIER, child, cond, service, withAddress, withCondition, withGeneration, withImage, withLabels, withLatestCreated, withLatestReady,
   withObservedGeneration, withOwner, withReadyCondition, withStatusTraffic, withTraffic, withURL, withUID, withoutOwner, type Opt,
-} from '../../testing/builders.js';
-import { runRow, tableTest, type TableRow, type TableSubject } from '../../testing/table.js';
+} from '../../../testing/builders.js';
+import { runRow, tableTest, type TableRow, type TableSubject } from '../../../testing/table.js';
 import { makeConfiguration, makeRoute } from './resources.js';
 import { ServiceReconciler } from './reconciler.js';
 

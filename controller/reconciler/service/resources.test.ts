@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Service, TrafficTarget } from '../../../api/serving/v1/types.js';
 import {
   service, withAnnotations, withContainerPort, withImage, withLabels, withNamespace, withTemplateAnnotations, withTemplateName, withTraffic, withUID,
-} from '../../testing/builders.js';
+} from '../../../testing/builders.js';
 import { makeConfiguration, makeRoute, routeTraffic } from './resources.js';
 
 const svcOwner = {

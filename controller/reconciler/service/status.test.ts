@@ -4,7 +4,7 @@ import type { Configuration, Route, Service } from '../../../api/serving/v1/type
 import {
   EARLIER, NOW, cond, configuration, route, service, withAddress, withCondition, withGeneration, withLatestCreated, withLatestReady,
   withObservedGeneration, withReadyCondition, withStatusTraffic, withURL,
-} from '../../testing/builders.js';
+} from '../../../testing/builders.js';
 import { serviceStatusFromChildren } from './status.js';
 
 const CFG_OUT_OF_DATE = 'The Configuration is still working to reflect the latest desired specification.';

@@ -1,5 +1,5 @@
 import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
-import { KubeApiError, apiVersionOf, type JsonPatchOp, type PatchType, type ResourceClient, type ResourceType } from '../../lib/kube/rest.js';
+import { KubeApiError, apiVersionOf, type JsonPatchOp, type PatchType, type ResourceClient, type ResourceType } from '../lib/kube/rest.js';
 import { applyPatch } from './json-patch.js';
 
 // An in-memory API server for one resource type, in the manner of client-go's fake clientset: it keeps

@@ -1,4 +1,4 @@
-import type { Clock, Timer } from '../../lib/clock.js';
+import type { Clock, Timer } from '../lib/clock.js';
 
 /** The time every test starts at unless it says otherwise: 2024-05-01T12:00:00.000Z. */
 export const T0 = Date.parse('2024-05-01T12:00:00.000Z');

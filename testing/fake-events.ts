@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { EventRecorder, EventType } from '../runtime/events.js';
+import type { EventRecorder, EventType } from '../controller/runtime/events.js';
 
 /** An EventRecorder that keeps the events as `"<type> <reason> <message>"`, as Knative's tests compare them. */
 export class FakeEventRecorder implements EventRecorder {

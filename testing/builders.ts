@@ -1,11 +1,11 @@
 import type { KubernetesObject, V1Container, V1Deployment, V1Namespace, V1ObjectMeta, V1Pod, V1PodCondition } from '@kubernetes/client-node';
-import { KZERO_API_VERSION, type PodAutoscaler, type PodPool } from '../../api/kzero/v1alpha1/types.js';
-import { KzeroLabels, ServingLabels } from '../../api/serving/labels.js';
+import { KZERO_API_VERSION, type PodAutoscaler, type PodPool } from '../api/kzero/v1alpha1/types.js';
+import { KzeroLabels, ServingLabels } from '../api/serving/labels.js';
 import {
   SERVING_API_VERSION, type Condition, type ConditionStatus, type Configuration, type Revision, type Route, type Service, type Status,
   type TrafficTarget,
-} from '../../api/serving/v1/types.js';
-import { ownerRef } from '../reconciler/meta.js';
+} from '../api/serving/v1/types.js';
+import { ownerRef } from '../controller/reconciler/meta.js';
 import { T0 } from './fake-clock.js';
 import { uidFor } from './fake-client.js';
 

@@ -1,4 +1,4 @@
-import type { PatchOp } from '../webhook/jsonpatch.js';
+import type { PatchOp } from '../controller/webhook/jsonpatch.js';
 
 /** Applies an RFC 6902 patch of add/replace/remove ops to a copy of `doc` (what the API server does). */
 export function applyPatch<T>(doc: T, ops: readonly PatchOp[]): T {

@@ -1,11 +1,11 @@
 import type { KubernetesObject, V1Deployment, V1Namespace, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
-import type { PodAutoscaler, PodPool } from '../../api/kzero/v1alpha1/types.js';
-import type { Configuration, Revision, Route, Service } from '../../api/serving/v1/types.js';
-import { Resources } from '../../lib/kube/resources.js';
-import { createLogger, type Logger } from '../../lib/log.js';
-import { Controller, type DriverDeps, type KindReconciler, type Reconcilable } from '../runtime/driver.js';
-import { controllerMetrics } from '../runtime/metrics.js';
+import type { PodAutoscaler, PodPool } from '../api/kzero/v1alpha1/types.js';
+import type { Configuration, Revision, Route, Service } from '../api/serving/v1/types.js';
+import { Resources } from '../lib/kube/resources.js';
+import { createLogger, type Logger } from '../lib/log.js';
+import { Controller, type DriverDeps, type KindReconciler, type Reconcilable } from '../controller/runtime/driver.js';
+import { controllerMetrics } from '../controller/runtime/metrics.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeResourceClient, type Action } from './fake-client.js';
 import { FakeEventRecorder } from './fake-events.js';

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import type { KindReconciler, Reconcilable } from '../runtime/driver.js';
+import type { KindReconciler, Reconcilable } from '../controller/runtime/driver.js';
 import { FakeCluster } from './cluster.js';
 import { normalize, type Action, type FakeResourceClient } from './fake-client.js';
 

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import type { Service } from '../../api/serving/v1/types.js';
-import { KubeApiError } from '../../lib/kube/rest.js';
-import { Resources } from '../../lib/kube/resources.js';
-import { isConflict, isNotFound } from '../../lib/kube/client.js';
+import type { Service } from '../api/serving/v1/types.js';
+import { KubeApiError } from '../lib/kube/rest.js';
+import { Resources } from '../lib/kube/resources.js';
+import { isConflict, isNotFound } from '../lib/kube/client.js';
 import { service, withImage, withLabels, withObservedGeneration, withReadyCondition } from './builders.js';
 import { FakeResourceClient, mergePatch } from './fake-client.js';
 
