@@ -26,7 +26,7 @@ import { PoolDemand } from './reconciler/podpool/demand.js';
 import { PodPoolReconciler } from './reconciler/podpool/reconciler.js';
 import { ConfigurationReconciler } from './reconciler/configuration/reconciler.js';
 import { RevisionReconciler } from './reconciler/revision/reconciler.js';
-import { poolCode } from './reconciler/revision/resources.js';
+import { poolCode } from '../api/kzero/v1alpha1/pool.js';
 import { RouteReconciler } from './reconciler/route/reconciler.js';
 import { RouteReferences } from './reconciler/route/references.js';
 import { ServiceReconciler } from './reconciler/service/reconciler.js';

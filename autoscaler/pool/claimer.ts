@@ -1,6 +1,7 @@
 import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
+import { RUNTIME_ADMIN_PORT } from '../../api/kzero/v1alpha1/pool.js';
 import type { SpecializeRequest } from '../../api/kzero/v1alpha1/specialize.js';
 import type { PodAutoscaler, PodPool } from '../../api/kzero/v1alpha1/types.js';
 import { KzeroAnnotations } from '../../api/serving/labels.js';
@@ -11,7 +12,6 @@ import { statusCodeOf } from '../../lib/kube/client.js';
 import type { ResourceClient } from '../../lib/kube/rest.js';
 import type { Logger } from '../../lib/log.js';
 import type { PoolIdentity, SigningKey } from '../../lib/specialize-signature.js';
-import { RUNTIME_ADMIN_PORT } from '../../controller/reconciler/podpool/resources.js';
 import { claimPatch } from '../../api/kzero/v1alpha1/pool-claim.js';
 import { claimable, pickWarmPod } from './claim.js';
 import { poolFit } from './fit.js';

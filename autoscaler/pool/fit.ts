@@ -1,11 +1,11 @@
 import type { V1ResourceRequirements } from '@kubernetes/client-node';
+import { poolCode, poolServingPort } from '../../api/kzero/v1alpha1/pool.js';
 import type { SpecializeRequest } from '../../api/kzero/v1alpha1/specialize.js';
 import type { PodPool } from '../../api/kzero/v1alpha1/types.js';
+import { servingEnv, userPort } from '../../api/serving/v1/serving-container.js';
 import type { Revision } from '../../api/serving/v1/types.js';
 import { parseQuantity } from '../../lib/quantity.js';
 import { validatePodPool } from '../../api/kzero/v1alpha1/podpool-validation.js';
-import { poolServingPort } from '../../controller/reconciler/podpool/resources.js';
-import { poolCode, servingEnv, userPort } from '../../controller/reconciler/revision/resources.js';
 
 // Whether a Revision can be served by a warm pod of a pool, and what that pod must be told (pure).
 

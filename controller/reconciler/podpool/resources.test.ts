@@ -3,7 +3,7 @@ import type { V1Container, V1Deployment } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import type { PodPool } from '../../../api/kzero/v1alpha1/types.js';
 import { POOL_IMAGE, podPool, withNamespace, withShard, type Opt } from '../../../testing/builders.js';
-import { makePoolDeployment, poolServingPort } from './resources.js';
+import { makePoolDeployment } from './resources.js';
 
 const OWNER = { apiVersion: 'kzero.dev/v1alpha1', kind: 'PodPool', name: 'node', uid: 'podpool-node-uid', controller: true, blockOwnerDeletion: true };
 const runtime = (p: PodPool): V1Container => p.spec.template.spec!.containers[0]!;
@@ -115,14 +115,5 @@ describe('controller/podpool resources', () => {
       makePoolDeployment(pool, 3, KEYS);
       expect(pool).to.deep.equal(before);
     });
-  });
-
-  describe('poolServingPort', () => {
-    const cases: Array<{ name: string; pool: PodPool; want: number }> = [
-      { name: 'no port: 8080', pool: podPool('node'), want: 8080 },
-      { name: 'the first port of the container', pool: podPool('node', withRuntime({ ports: [{ containerPort: 3000 }, { containerPort: 3001 }] })), want: 3000 },
-      { name: 'port 0: 8080', pool: podPool('node', withRuntime({ ports: [{ containerPort: 0 }] })), want: 8080 },
-    ];
-    for (const c of cases) it(c.name, () => expect(poolServingPort(c.pool)).to.equal(c.want));
   });
 });

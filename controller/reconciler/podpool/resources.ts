@@ -1,4 +1,5 @@
 import type { V1Container, V1Deployment, V1EnvVar } from '@kubernetes/client-node';
+import { RUNTIME_ADMIN_PORT, poolServingPort } from '../../../api/kzero/v1alpha1/pool.js';
 import { KZERO_API_VERSION, type PodPool } from '../../../api/kzero/v1alpha1/types.js';
 import { KzeroLabels, PoolStates } from '../../../api/serving/labels.js';
 import { ownerRef, shardLabel } from '../meta.js';
@@ -7,10 +8,6 @@ import { ownerRef, shardLabel } from '../meta.js';
 // check the autoscalers' signature on /specialize with public keys, against their own pool and pod name
 // (lib/specialize-signature.ts), so nothing a pod's env holds is good for another pod.
 
-/** The warm runtime's admin port (/healthz, /specialize); the serving port is the container's port. */
-export const RUNTIME_ADMIN_PORT = 8079;
-export const DEFAULT_POOL_PORT = 8080;
-
 /**
  * Where the runtimes keep code packages by sha256: per namespace, so tenants never share entries. On the
  * process node pods share the host's /tmp; in a container it is the pod's own unless a volume is mounted.
@@ -18,11 +15,6 @@ export const DEFAULT_POOL_PORT = 8080;
 export const codeCacheDir = (namespace: string): string => `/tmp/kzero-code-cache/${namespace}`;
 
 export const poolDeploymentName = (pool: PodPool): string => `${pool.metadata.name}-podpool`;
-
-/** The port a pool's runtimes serve on, which a Revision must use to fit the pool. */
-export function poolServingPort(pool: PodPool): number {
-  return pool.spec.template.spec?.containers[0]?.ports?.[0]?.containerPort || DEFAULT_POOL_PORT;
-}
 
 /** The labels that select a pool's warm pods: claiming a pod changes the state, and its ReplicaSet lets it go and starts another. */
 export function warmSelector(pool: PodPool): Record<string, string> {

@@ -4,7 +4,8 @@ import type { Revision } from '../../../api/serving/v1/types.js';
 import {
   revision, withAnnotations, withContainer, withContainerPort, withEnv, withImage, withLabels, withRoutingState, withUID,
 } from '../../../testing/builders.js';
-import { DEFAULT_USER_PORT, makeDeployment, makePodAutoscaler, makePodSpec, revisionChildLabels, servingContainerIndex, userPort } from './resources.js';
+import { DEFAULT_USER_PORT, servingContainerIndex, userPort } from '../../../api/serving/v1/serving-container.js';
+import { makeDeployment, makePodAutoscaler, makePodSpec, revisionChildLabels } from './resources.js';
 
 const revOwner = {
   apiVersion: 'serving.knative.dev/v1', kind: 'Revision', name: 'foo-00001', uid: 'rev-uid', controller: true, blockOwnerDeletion: true,

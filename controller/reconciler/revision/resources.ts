@@ -1,6 +1,8 @@
 import type { V1Container, V1Deployment, V1EnvVar, V1PodSpec } from '@kubernetes/client-node';
 import { KZERO_API_VERSION, type PodAutoscaler } from '../../../api/kzero/v1alpha1/types.js';
-import { KzeroAnnotations, KzeroLabels, ServingAnnotations, ServingLabels } from '../../../api/serving/labels.js';
+import { poolCode } from '../../../api/kzero/v1alpha1/pool.js';
+import { KzeroLabels, ServingAnnotations, ServingLabels } from '../../../api/serving/labels.js';
+import { servingContainerIndex, servingEnv, userPort } from '../../../api/serving/v1/serving-container.js';
 import { SERVING_API_VERSION, type Revision } from '../../../api/serving/v1/types.js';
 import { inheritedAnnotations, ownerRef } from '../meta.js';
 import { codeCacheDir } from '../podpool/resources.js';
@@ -9,7 +11,6 @@ import { jsonCopy } from '../../../lib/json.js';
 
 // A Revision's desired Deployment and PodAutoscaler (pure), as Knative's revision/resources.
 
-export const DEFAULT_USER_PORT = 8080;
 const AUTOSCALING_PREFIX = 'autoscaling.knative.dev/';
 
 export interface DeploymentOptions {
@@ -27,36 +28,6 @@ const without = (m: Record<string, string>, keys: readonly string[]): Record<str
 /** Labels every child of the Revision (and its pods) carries; the selector uses the Revision's UID. */
 export function revisionChildLabels(rev: Revision): Record<string, string> {
   return { ...without(rev.metadata.labels ?? {}, ROUTING_LABELS), [ServingLabels.revision]: rev.metadata.name ?? '', [ServingLabels.revisionUID]: rev.metadata.uid ?? '', app: rev.metadata.name ?? '' };
-}
-
-/** The container that serves traffic: the one with a port, else the only one. */
-export function servingContainerIndex(spec: V1PodSpec): number {
-  const i = spec.containers.findIndex((c) => (c.ports?.length ?? 0) > 0);
-  return i >= 0 ? i : 0;
-}
-
-export function userPort(rev: Revision): number {
-  const c = rev.spec.containers[servingContainerIndex(rev.spec)];
-  return c?.ports?.[0]?.containerPort || DEFAULT_USER_PORT;
-}
-
-/** The env Knative gives the serving container; a warm pool pod gets the same on /specialize. */
-export function servingEnv(rev: Revision): V1EnvVar[] {
-  return [
-    { name: 'PORT', value: String(userPort(rev)) },
-    { name: 'K_REVISION', value: rev.metadata.name ?? '' },
-    { name: 'K_CONFIGURATION', value: rev.metadata.labels?.[ServingLabels.configuration] ?? '' },
-    { name: 'K_SERVICE', value: rev.metadata.labels?.[ServingLabels.service] ?? '' },
-  ];
-}
-
-/** A pool-backed Revision's code package (kzero.dev/pool, code, code-sha256), or undefined. */
-export function poolCode(rev: Revision): { pool: string; url: string; sha256: string } | undefined {
-  const a = rev.metadata.annotations ?? {};
-  const pool = a[KzeroAnnotations.pool];
-  const url = a[KzeroAnnotations.code];
-  const sha256 = a[KzeroAnnotations.codeSha256];
-  return pool && url && sha256 ? { pool, url, sha256 } : undefined;
 }
 
 function servingContainer(rev: Revision, c: V1Container): V1Container {
