@@ -8,7 +8,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/log.js';
 import type { ResourceClient } from '../lib/kube/rest.js';
 import { isNotFound } from '../lib/kube/client.js';
-import type { Lister } from '../controller/runtime/driver.js';
+import type { Lister } from '../lib/kube/lister.js';
 import type { ClaimedPod, ClaimOutcome, CodeFailure } from './pool/claimer.js';
 import { planScale } from './pool/plan.js';
 import type { ScalingSpec } from './config/revision-spec.js';

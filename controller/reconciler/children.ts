@@ -2,7 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { isDerivative } from '../../lib/derivative.js';
 import { isConflict } from '../../lib/kube/client.js';
 import type { ResourceClient } from '../../lib/kube/rest.js';
-import type { Lister } from '../runtime/driver.js';
+import type { Lister } from '../../lib/kube/lister.js';
 import type { EventRecorder } from '../runtime/events.js';
 import { isControlledBy } from './meta.js';
 

@@ -5,6 +5,7 @@ import { messageOf } from '../../lib/errors.js';
 import { jsonCopy } from '../../lib/json.js';
 import type { Logger } from '../../lib/log.js';
 import { isConflict, isNamespaceTerminating, isNotFound } from '../../lib/kube/client.js';
+import type { Lister } from '../../lib/kube/lister.js';
 import type { ResourceClient } from '../../lib/kube/rest.js';
 import type { Status } from '../../api/serving/v1/types.js';
 import { PermanentError, type ReconcileResult } from './errors.js';
@@ -18,10 +19,6 @@ export type Reconcilable = KubernetesObject & { status?: Status };
 export interface KindReconciler<T extends Reconcilable> {
   readonly kind: string;
   reconcile(obj: T, now: Date): Promise<ReconcileResult | void>;
-}
-
-export interface Lister<T> {
-  get(name: string, namespace?: string): T | undefined;
 }
 
 export interface DriverDeps<T extends Reconcilable> {

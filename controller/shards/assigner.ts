@@ -1,7 +1,8 @@
 import type { V1Namespace } from '@kubernetes/client-node';
 import { KzeroLabels } from '../../api/serving/labels.js';
 import type { ResourceClient } from '../../lib/kube/rest.js';
-import type { KindReconciler, Lister, Reconcilable } from '../runtime/driver.js';
+import type { KindReconciler, Reconcilable } from '../runtime/driver.js';
+import type { Lister } from '../../lib/kube/lister.js';
 import { shardFor, type ShardsConfig } from './assign.js';
 
 /** The label selector of objects no shard has taken yet. */

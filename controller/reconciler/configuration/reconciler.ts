@@ -7,7 +7,8 @@ import {
 import type { Configuration, Revision } from '../../../api/serving/v1/types.js';
 import { isConflict } from '../../../lib/kube/client.js';
 import type { ResourceClient } from '../../../lib/kube/rest.js';
-import type { KindReconciler, Lister } from '../../runtime/driver.js';
+import type { KindReconciler } from '../../runtime/driver.js';
+import type { Lister } from '../../../lib/kube/lister.js';
 import type { EventRecorder } from '../../runtime/events.js';
 import { isControlledBy } from '../meta.js';
 import { makeRevision } from './resources.js';

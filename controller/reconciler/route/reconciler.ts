@@ -8,7 +8,8 @@ import {
 import { isNotFound } from '../../../lib/kube/client.js';
 import type { ResourceClient } from '../../../lib/kube/rest.js';
 import type { ReconcileResult } from '../../runtime/errors.js';
-import type { KindReconciler, Lister } from '../../runtime/driver.js';
+import type { KindReconciler } from '../../runtime/driver.js';
+import type { Lister } from '../../../lib/kube/lister.js';
 import { lostTags, type RouteByName } from './conflicts.js';
 import { resolveTraffic } from './traffic.js';
 

@@ -1,7 +1,8 @@
 import type { Configuration, Route, Service } from '../../../api/serving/v1/types.js';
 import { markConfigurationNotOwned, markRouteNotOwned, serviceConditions } from '../../../api/serving/v1/service-lifecycle.js';
 import type { ResourceClient } from '../../../lib/kube/rest.js';
-import type { KindReconciler, Lister } from '../../runtime/driver.js';
+import type { KindReconciler } from '../../runtime/driver.js';
+import type { Lister } from '../../../lib/kube/lister.js';
 import type { EventRecorder } from '../../runtime/events.js';
 import { ensureChild } from '../children.js';
 import { makeConfiguration, makeRoute } from './resources.js';
