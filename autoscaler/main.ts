@@ -17,7 +17,9 @@ import { Resources } from '../lib/kube/resources.js';
 import { KubeRest } from '../lib/kube/rest.js';
 import { SigningKey } from '../lib/specialize-signature.js';
 import { ConfigValue, SYSTEM_NAMESPACE } from '../lib/kube/config-value.js';
-import { parseAutoscalerConfig, revisionScalingSpec } from './config/config.js';
+import { parseAutoscalerConfig } from '../api/autoscaling/config-autoscaler.js';
+import { poolCode } from '../api/kzero/v1alpha1/pool.js';
+import { revisionScalingSpec } from './config/revision-spec.js';
 import { parsePoolConfig } from './config/pool.js';
 import { httpSpecialize, PoolClaimer } from './pool/claimer.js';
 import { Decider, pokeFromZero } from './scaling/decider.js';
@@ -97,7 +99,12 @@ async function main(): Promise<void> {
     },
   });
 
-  const specOf = (pa: PodAutoscaler) => revisionScalingSpec(config.get(), pa.metadata.annotations, pa.spec.containerConcurrency ?? 0);
+  // A PodAutoscaler is named after its Revision; the Revision says whether it is pool-backed.
+  const poolBacked = (pa: PodAutoscaler): boolean => {
+    const rev = revisions.get(pa.metadata.name ?? '', pa.metadata.namespace);
+    return rev !== undefined && poolCode(rev) !== undefined;
+  };
+  const specOf = (pa: PodAutoscaler) => revisionScalingSpec(config.get(), pa.metadata.annotations, pa.spec.containerConcurrency ?? 0, poolBacked(pa));
   scaler = new Scaler({
     clock, log, podAutoscalers: pas, deployments, pods, paClient, deploymentClient, podClient,
     pool: { revisions, claimer, enabled: () => poolConfig.get().enabled },

@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import type { KubernetesObject, V1ConfigMap, V1Deployment, V1Namespace, V1Pod } from '@kubernetes/client-node';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { getAutoscalingAnnotation } from '../api/autoscaling/annotations.js';
 import type { PodAutoscaler, PodPool } from '../api/kzero/v1alpha1/types.js';
 import { KzeroAnnotations, KzeroLabels, PoolStates, ServingLabels } from '../api/serving/labels.js';
 import type { Configuration, Revision, Route, Service } from '../api/serving/v1/types.js';
@@ -16,7 +15,8 @@ import { informerFor, type Informer } from '../lib/kube/informer.js';
 import { Resources } from '../lib/kube/resources.js';
 import { KubeRest, type ResourceClient } from '../lib/kube/rest.js';
 import { VerifyingKeys } from '../lib/specialize-signature.js';
-import { parseAutoscalerConfig } from '../autoscaler/config/config.js';
+import { parseAutoscalerConfig } from '../api/autoscaling/config-autoscaler.js';
+import { initialScale } from '../api/autoscaling/initial-scale.js';
 import { parseDeploymentConfig } from './config/deployment.js';
 import { parseDomainConfig } from '../api/serving/domain-config.js';
 import { ConfigValue, SYSTEM_NAMESPACE } from '../lib/kube/config-value.js';
@@ -113,13 +113,7 @@ async function main(): Promise<void> {
     events,
     config: () => ({
       progressDeadlineSeconds: config.deployment.get().progressDeadlineSeconds,
-      initialScale: (rev) => {
-        const ann = getAutoscalingAnnotation(rev.metadata.annotations, 'initialScale');
-        // A pool-backed Revision starts at zero: its first pod is claimed warm on the first request.
-        if (!ann && poolCode(rev)) return 0;
-        const n = ann ? Number(ann.value) : config.autoscaler.get().initialScale;
-        return Number.isInteger(n) && n >= 0 ? n : 1;
-      },
+      initialScale: (rev) => initialScale(config.autoscaler.get(), rev.metadata.annotations, poolCode(rev) !== undefined),
     }),
   }) });
   const routeCtl = new Controller<Route>({ ...driver, lister: inf.route, client: clients.route, reconciler: new RouteReconciler({

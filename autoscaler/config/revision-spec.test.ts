@@ -1,12 +1,13 @@
 import { expect } from 'chai';
-import { parseAutoscalerConfig, revisionScalingSpec, type ScalingSpec } from './config.js';
+import { parseAutoscalerConfig } from '../../api/autoscaling/config-autoscaler.js';
+import { revisionScalingSpec, type ScalingSpec } from './revision-spec.js';
 
 const A = 'autoscaling.knative.dev/';
 const config = parseAutoscalerConfig(undefined);
 
 describe('autoscaler/config revisionScalingSpec', () => {
   it('takes the config when there are no annotations', () => {
-    const s = revisionScalingSpec(config, undefined, 0);
+    const s = revisionScalingSpec(config, undefined, 0, false);
     expect(s).to.deep.equal({
       metric: 'concurrency',
       aggregation: 'linear',
@@ -49,7 +50,7 @@ describe('autoscaler/config revisionScalingSpec', () => {
   ];
   for (const c of targets) {
     it(`target: ${c.name}`, () => {
-      const s = revisionScalingSpec(config, c.anns, c.cc);
+      const s = revisionScalingSpec(config, c.anns, c.cc, false);
       expect(s.target).to.be.closeTo(c.target, 1e-9);
       expect(s.total).to.equal(c.total);
     });
@@ -57,8 +58,8 @@ describe('autoscaler/config revisionScalingSpec', () => {
 
   it('container-concurrency-target-percentage from the config applies to concurrency, not rps', () => {
     const c = parseAutoscalerConfig({ 'container-concurrency-target-percentage': '50' });
-    expect(revisionScalingSpec(c, undefined, 10).target).to.equal(5);
-    expect(revisionScalingSpec(c, { [`${A}metric`]: 'rps' }, 10).target).to.be.closeTo(140, 1e-9);
+    expect(revisionScalingSpec(c, undefined, 10, false).target).to.equal(5);
+    expect(revisionScalingSpec(c, { [`${A}metric`]: 'rps' }, 10, false).target).to.be.closeTo(140, 1e-9);
   });
 
   const overrides: Array<{ name: string; anns: Record<string, string>; cfg?: Record<string, string>; want: Partial<ScalingSpec> }> = [
@@ -84,8 +85,13 @@ describe('autoscaler/config revisionScalingSpec', () => {
   ];
   for (const c of overrides) {
     it(`override: ${c.name}`, () => {
-      const s = revisionScalingSpec(parseAutoscalerConfig(c.cfg), c.anns, 0);
+      const s = revisionScalingSpec(parseAutoscalerConfig(c.cfg), c.anns, 0, false);
       expect(s).to.include(c.want);
     });
   }
+
+  it('a pool-backed revision starts at 0 (api/autoscaling/initial-scale.ts)', () => {
+    expect(revisionScalingSpec(config, undefined, 0, true).initialScale).to.equal(0);
+    expect(revisionScalingSpec(config, { [`${A}initial-scale`]: '2' }, 0, true).initialScale).to.equal(2);
+  });
 });

@@ -6,7 +6,8 @@
 
 import { AutoscalingDefaults, AutoscalingLimits, AutoscalingMetrics, MetricAggregationAlgorithms, parseAutoscalingAnnotations } from '../../api/autoscaling/annotations.js';
 import { MILLISECOND } from '../../api/autoscaling/duration.js';
-import type { AutoscalerConfig } from './config.js';
+import { initialScale } from '../../api/autoscaling/initial-scale.js';
+import type { AutoscalerConfig } from '../../api/autoscaling/config-autoscaler.js';
 
 export type ScalingMetric = 'concurrency' | 'rps';
 export type Aggregation = 'linear' | 'weighted-exponential';
@@ -51,12 +52,14 @@ const SECOND_MS = 1000;
  * unlimited). For the concurrency metric the per-pod total is containerConcurrency, or the target
  * annotation (capped at containerConcurrency when that is set), or container-concurrency-target-default;
  * for rps it is the target annotation or requests-per-second-target-default. The target is that total
- * times the utilization (target-utilization-percentage, else config), as in Knative.
+ * times the utilization (target-utilization-percentage, else config), as in Knative. `poolBacked`: the
+ * Revision claims warm pool pods (api/autoscaling/initial-scale.ts: it starts at 0).
  */
 export function revisionScalingSpec(
   config: AutoscalerConfig,
   annotations: Readonly<Record<string, string>> | undefined,
   containerConcurrency: number,
+  poolBacked: boolean,
 ): ScalingSpec {
   const { values: a } = parseAutoscalingAnnotations(annotations);
   const cc = Number.isFinite(containerConcurrency) && containerConcurrency > 0 ? containerConcurrency : 0;
@@ -78,10 +81,6 @@ export function revisionScalingSpec(
   const panicWindowPercentage = a.panicWindowPercentage ?? config.panicWindowPercentage;
   const panicWindowMs = Math.max(SECOND_MS, Math.round((stableWindowMs * panicWindowPercentage) / 100 / SECOND_MS) * SECOND_MS);
 
-  // Knative's GetInitialScale: a revision's 0 only counts when the cluster allows zero.
-  const initialScale =
-    a.initialScale !== undefined && !(a.initialScale === 0 && !config.allowZeroInitialScale) ? a.initialScale : config.initialScale;
-
   const alg = a.metricAggregationAlgorithm;
   const aggregation: Aggregation =
     alg === MetricAggregationAlgorithms.weightedExponential || alg === MetricAggregationAlgorithms.weightedExponentialAlt ? 'weighted-exponential' : 'linear';
@@ -102,7 +101,7 @@ export function revisionScalingSpec(
     maxScaleDownRate: config.maxScaleDownRate,
     minScale: Math.max(0, a.minScale ?? config.minScale),
     maxScale: Math.max(0, a.maxScale ?? config.maxScale),
-    initialScale: Math.max(0, initialScale),
+    initialScale: initialScale(config, annotations, poolBacked),
     activationScale: Math.max(1, a.activationScale ?? AutoscalingDefaults.activationScale),
     scaleDownDelayMs: a.scaleDownDelay !== undefined ? a.scaleDownDelay / MILLISECOND : config.scaleDownDelayMs,
     enableScaleToZero: config.enableScaleToZero,

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { parseAutoscalerConfig, revisionScalingSpec, type ScalingSpec } from '../config/config.js';
+import { parseAutoscalerConfig } from '../../api/autoscaling/config-autoscaler.js';
+import { revisionScalingSpec, type ScalingSpec } from '../config/revision-spec.js';
 import { Decider, NO_DATA, pokeFromZero, reachedInitialScale, type Decision, type ScaleState } from './decider.js';
 
 // Time in these tests: activators report second t at t*1000; the decider is asked at t*1000 + 500.
@@ -8,7 +9,7 @@ const at = (t: number): number => t * S + 500;
 
 const config = parseAutoscalerConfig(undefined);
 /** Knative's defaults (60s stable, 6s panic, 200% threshold, 30s grace) with a per-pod target of 1. */
-const base = revisionScalingSpec(config, { 'autoscaling.knative.dev/target': '1', 'autoscaling.knative.dev/target-utilization-percentage': '100' }, 0);
+const base = revisionScalingSpec(config, { 'autoscaling.knative.dev/target': '1', 'autoscaling.knative.dev/target-utilization-percentage': '100' }, 0, false);
 const spec = (o: Partial<ScalingSpec> = {}): ScalingSpec => ({ ...base, ...o });
 
 /** Records `concurrency` (and `requests`) for each second in [from, to). */
@@ -56,7 +57,7 @@ describe('scaling/decider', () => {
   });
 
   it('containerConcurrency-derived targets: 10 * 70% = 7 per pod', () => {
-    const s = revisionScalingSpec(config, undefined, 10);
+    const s = revisionScalingSpec(config, undefined, 10, false);
     const d = new Decider(s, { now: 0 });
     feed(d, 0, 60, 14);
     expect(d.scale(at(59), { readyPods: 2 }).desiredScale).to.equal(2);

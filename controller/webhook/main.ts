@@ -14,7 +14,7 @@ import { loadKubeConfig } from '../../lib/kube/client.js';
 import { informerFor } from '../../lib/kube/informer.js';
 import { Resources } from '../../lib/kube/resources.js';
 import { KubeRest } from '../../lib/kube/rest.js';
-import { parseAutoscalerConfig } from '../../autoscaler/config/config.js';
+import { parseAutoscalerConfig } from '../../api/autoscaling/config-autoscaler.js';
 import { ConfigValue, SYSTEM_NAMESPACE } from '../../lib/kube/config-value.js';
 import { parseShardsConfig } from '../shards/assign.js';
 import { patchCaBundles } from './registration.js';

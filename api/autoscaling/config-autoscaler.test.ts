@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AutoscalerConfigError, parseAutoscalerConfig, type AutoscalerConfig } from './config.js';
+import { AutoscalerConfigError, parseAutoscalerConfig, type AutoscalerConfig } from './config-autoscaler.js';
 
 const DEFAULTS: AutoscalerConfig = {
   podAutoscalerClass: 'kpa.autoscaling.knative.dev',
@@ -25,7 +25,7 @@ const DEFAULTS: AutoscalerConfig = {
   maxScaleLimit: 0,
 };
 
-describe('autoscaler/config parseAutoscalerConfig', () => {
+describe('api/autoscaling parseAutoscalerConfig', () => {
   it("has Knative's defaults, frozen", () => {
     const datas: Array<Record<string, string> | undefined> = [undefined, {}, { _example: 'anything', 'unknown-key': 'x' }];
     for (const data of datas) {

@@ -30,8 +30,8 @@
 // Booleans are Go's strconv.ParseBool ("true", "1", "T", "False", ...), numbers strconv.ParseFloat/ParseInt
 // (no spaces), durations time.ParseDuration ("90s", "1m30s").
 
-import { AutoscalingDefaults as D, AutoscalingLimits as L, parseGoFloat } from '../../api/autoscaling/annotations.js';
-import { MILLISECOND, SECOND, formatGoDuration, parseGoDuration } from '../../api/autoscaling/duration.js';
+import { AutoscalingDefaults as D, AutoscalingLimits as L, parseGoFloat } from './annotations.js';
+import { MILLISECOND, SECOND, formatGoDuration, parseGoDuration } from './duration.js';
 
 export const AUTOSCALER_CONFIG_NAME = 'config-autoscaler';
 
@@ -232,5 +232,3 @@ export function parseAutoscalerConfig(data: Record<string, string> | undefined):
     maxScaleLimit,
   });
 }
-
-export { revisionScalingSpec, type ScalingMetric, type ScalingSpec } from './revision-spec.js';
