@@ -2,22 +2,7 @@ import { request } from 'undici';
 import type { V1Endpoints } from '@kubernetes/client-node';
 import type { Logger } from '../lib/log.js';
 import type { Clock } from '../lib/clock.js';
-
-/** Per-revision load for one second, as the activator reports it to the revision's shard autoscaler. */
-export interface RevisionStat {
-  namespace: string;
-  revision: string;
-  /** Average requests in flight or waiting over the second. */
-  concurrency: number;
-  /** Requests that arrived in the second. */
-  requests: number;
-}
-
-/** A pod the autoscaler claimed from a warm pool in answer to a poke. */
-export interface PokedPod {
-  name: string;
-  ip: string;
-}
+import { pokedPods, type PokedPod, type PokeRequest, type RevisionStat } from '../api/kzero/v1alpha1/autoscaler-wire.js';
 
 export interface EndpointsLookup {
   get(name: string, namespace?: string): V1Endpoints | undefined;
@@ -49,11 +34,12 @@ export class AutoscalerClient {
     const now = this.deps.clock.now();
     if ((this.lastPoke.get(key) ?? -Infinity) > now - 1000) return;
     this.lastPoke.set(key, now);
-    this.post(shard, '/poke', { namespace, revision }).then((text) => {
-      const pods = (JSON.parse(text || '{}') as { pods?: PokedPod[] }).pods ?? [];
+    const poke: PokeRequest = { namespace, revision };
+    this.post(shard, '/poke', poke).then((text) => {
+      const pods = pokedPods(JSON.parse(text || '{}'));
       // One line per scale from zero: how long the autoscaler took, and whether it answered with warm pods.
       this.deps.log.info('activator: poked', { revision: key, shard, ms: Math.round(this.deps.clock.now() - now), pooled: pods.length });
-      if (pods.length) onPods(pods.filter((p) => typeof p.ip === 'string'));
+      if (pods.length) onPods(pods);
     }).catch((err: unknown) => {
       this.lastPoke.delete(key);
       this.deps.log.warn('activator: poke failed', { revision: key, shard, error: err });

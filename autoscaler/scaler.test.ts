@@ -175,15 +175,16 @@ describe('autoscaler/scaler Scaler (in-memory API server)', () => {
   });
 
   describe('stats', () => {
-    it('records each stat in its revision\'s decider, at now, skipping unknown revisions; numbers coerced', () => {
+    // Malformed stats are refused at the wire (api/kzero/v1alpha1/autoscaler-wire.ts): the scaler gets numbers.
+    it('records each stat in its revision\'s decider, at now, skipping unknown revisions', () => {
       pas.seed(podAutoscaler('a-00001'), podAutoscaler('b-00001', withNamespace('team')));
       clock.advance(1500);
       scaler.stats([
         { namespace: 'default', revision: 'a-00001', concurrency: 2.5, requests: 4 },
-        { namespace: 'team', revision: 'b-00001', concurrency: '3' as unknown as number, requests: undefined as unknown as number },
+        { namespace: 'team', revision: 'b-00001', concurrency: 3, requests: 0 },
         { namespace: 'default', revision: 'gone-00001', concurrency: 9, requests: 9 },
         { namespace: 'default', revision: 'b-00001', concurrency: 9, requests: 9 },
-        { namespace: 'default', revision: 'a-00001', concurrency: Number.NaN, requests: 1 },
+        { namespace: 'default', revision: 'a-00001', concurrency: 0, requests: 1 },
       ]);
       expect(decider('a-00001').records).to.deep.equal([[T0 + 1500, { concurrency: 2.5, requests: 4 }], [T0 + 1500, { concurrency: 0, requests: 1 }]]);
       expect(decider('b-00001').records).to.deep.equal([[T0 + 1500, { concurrency: 3, requests: 0 }]]);

@@ -12,7 +12,7 @@ import type { Lister } from '../lib/kube/lister.js';
 import type { ClaimedPod, ClaimOutcome, CodeFailure } from './pool/claimer.js';
 import { planScale } from './pool/plan.js';
 import type { ScalingSpec } from './config/revision-spec.js';
-import type { StatMessage } from './server.js';
+import type { RevisionStat } from '../api/kzero/v1alpha1/autoscaler-wire.js';
 import { isPodReady } from '../lib/kube/pods.js';
 import { jsonCopy } from '../lib/json.js';
 
@@ -89,12 +89,12 @@ export class Scaler {
 
   constructor(private readonly deps: ScalerDeps) {}
 
-  stats(stats: StatMessage[]): void {
+  stats(stats: RevisionStat[]): void {
     const now = this.deps.clock.now();
     for (const s of stats) {
       const pa = this.deps.podAutoscalers.get(s.revision, s.namespace);
       if (!pa) continue; // another shard's revision, or gone
-      this.decider(pa).record(now, { concurrency: Number(s.concurrency) || 0, requests: Number(s.requests) || 0 });
+      this.decider(pa).record(now, { concurrency: s.concurrency, requests: s.requests });
     }
   }
 

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { autoscalerServer, type AutoscalerApi, type StatMessage } from './server.js';
+import type { PokeAnswer, RevisionStat } from '../api/kzero/v1alpha1/autoscaler-wire.js';
+import { autoscalerServer, type AutoscalerApi } from './server.js';
 import { createLogger } from '../lib/log.js';
 
 const TOKEN = 's3cret-token';
@@ -11,15 +12,15 @@ const TOKEN = 's3cret-token';
 const OLD_TOKEN = 'old-s3cret';
 
 class RecordingApi implements AutoscalerApi {
-  readonly statsCalls: StatMessage[][] = [];
+  readonly statsCalls: RevisionStat[][] = [];
   readonly pokes: Array<[string, string]> = [];
   pokeError: Error | undefined;
 
-  stats(stats: StatMessage[]): void {
+  stats(stats: RevisionStat[]): void {
     this.statsCalls.push(stats);
   }
 
-  async poke(namespace: string, revision: string): Promise<{ pods: Array<{ name: string; ip: string }> }> {
+  async poke(namespace: string, revision: string): Promise<PokeAnswer> {
     this.pokes.push([namespace, revision]);
     if (this.pokeError) throw this.pokeError;
     return { pods: [{ name: 'hello-00001-warm-abcde', ip: '10.244.0.9' }] };
@@ -52,7 +53,7 @@ describe('autoscaler/server (real server on 127.0.0.1:0)', () => {
     return { status: res.status, body: await res.text() };
   }
 
-  const stat: StatMessage = { namespace: 'default', revision: 'hello-00001', concurrency: 2.5, requests: 7 };
+  const stat: RevisionStat = { namespace: 'default', revision: 'hello-00001', concurrency: 2.5, requests: 7 };
 
   describe('authentication', () => {
     const cases: Array<{ name: string; auth: string | null }> = [
@@ -107,6 +108,7 @@ describe('autoscaler/server (real server on 127.0.0.1:0)', () => {
       { name: 'stats not a list', body: '{"stats": {"namespace": "default"}}', want: 'want {"stats": [...]}\n' },
       { name: 'a JSON list', body: '[]', want: 'want {"stats": [...]}\n' },
       { name: 'a JSON number', body: '5', want: 'want {"stats": [...]}\n' },
+      { name: 'an entry with a string load', body: '{"stats": [{"namespace": "a", "revision": "b", "concurrency": "2", "requests": 1}]}', want: 'stats[0]: want {"namespace", "revision", "concurrency" >= 0, "requests" >= 0}\n' },
     ];
     for (const c of bad) {
       it(`400 on ${c.name}`, async () => {

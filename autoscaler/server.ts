@@ -1,18 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import { bearerMatches } from '../lib/bearer-tokens.js';
 import type { Logger } from '../lib/log.js';
-
-export interface StatMessage {
-  namespace: string;
-  revision: string;
-  concurrency: number;
-  requests: number;
-}
+import { parsePoke, parseStats, type PokeAnswer, type RevisionStat } from '../api/kzero/v1alpha1/autoscaler-wire.js';
 
 export interface AutoscalerApi {
-  stats(stats: StatMessage[]): void;
+  stats(stats: RevisionStat[]): void;
   /** Scales a revision at zero up at once; the pods it claimed from a pool are served at once too. */
-  poke(namespace: string, revision: string): Promise<{ pods: Array<{ name: string; ip: string }> }>;
+  poke(namespace: string, revision: string): Promise<PokeAnswer>;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -35,24 +29,24 @@ export function autoscalerServer(api: AutoscalerApi, tokens: readonly string[], 
       else chunks.push(c);
     });
     req.on('end', () => {
-      let body: { stats?: StatMessage[]; namespace?: string; revision?: string };
+      let body: unknown;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch {
         return void res.writeHead(400).end('invalid JSON\n');
       }
-      // null, numbers, strings: not an object; the checks below then say what was wanted.
-      if (body === null || typeof body !== 'object') body = {};
       if (path === '/stats') {
-        if (!Array.isArray(body.stats)) return void res.writeHead(400).end('want {"stats": [...]}\n');
-        api.stats(body.stats);
+        const stats = parseStats(body);
+        if (typeof stats === 'string') return void res.writeHead(400).end(`${stats}\n`);
+        api.stats(stats);
         return void res.writeHead(204).end();
       }
-      if (!body.namespace || !body.revision) return void res.writeHead(400).end('want {"namespace", "revision"}\n');
-      api.poke(body.namespace, body.revision).then(
+      const poke = parsePoke(body);
+      if (typeof poke === 'string') return void res.writeHead(400).end(`${poke}\n`);
+      api.poke(poke.namespace, poke.revision).then(
         (result) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result)),
         (err: unknown) => {
-          log.warn('autoscaler: poke failed', { revision: `${body.namespace}/${body.revision}`, error: err });
+          log.warn('autoscaler: poke failed', { revision: `${poke.namespace}/${poke.revision}`, error: err });
           res.writeHead(500).end(`${(err as Error).message}\n`);
         },
       );

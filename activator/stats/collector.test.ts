@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { FakeClock, T0 } from '../../testing/fake-clock.js';
-import type { RevisionStat } from '../autoscaler-client.js';
+import type { RevisionStat } from '../../api/kzero/v1alpha1/autoscaler-wire.js';
 import { RevisionBackends } from '../net/backends.js';
 import type { RevisionState } from '../revisions.js';
 import { StatsCollector } from './collector.js';

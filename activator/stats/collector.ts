@@ -1,4 +1,4 @@
-import type { RevisionStat } from '../autoscaler-client.js';
+import type { RevisionStat } from '../../api/kzero/v1alpha1/autoscaler-wire.js';
 import type { RevisionState } from '../revisions.js';
 
 /**
