@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { V1Container, V1ObjectMeta, V1Probe } from '@kubernetes/client-node';
 import { ServingAnnotations } from '../labels.js';
 import type { Configuration, Revision, RevisionSpec, RevisionTemplateSpec, Route, RouteSpec, Service, TrafficTarget } from './types.js';
-import { semanticEqual } from './validation.js';
+import { MAX_INT32, semanticEqual } from './validation.js';
 
 // Defaulting of the serving.knative.dev/v1 kinds, after Knative Serving's webhook
 // (pkg/apis/serving/v1/*_defaults.go) and its config-defaults ConfigMap (pkg/apis/config/defaults.go).
@@ -47,7 +47,6 @@ export const DEFAULT_DEFAULTS_CONFIG: DefaultsConfig = Object.freeze({
   enableServiceLinks: false,
 });
 
-const MAX_INT32 = 2147483647;
 
 function parseInt64(data: Record<string, string>, key: string, fallback: number): number {
   const raw = data[key];

@@ -57,7 +57,8 @@ export interface ValidationContext<T> {
 /** What validating a spec needs (the kinds' contexts without operation and old object). */
 export type SpecValidationContext = Omit<ValidationContext<unknown>, 'old' | 'operation'>;
 
-const MAX_INT32 = 2147483647;
+/** The largest int32: Kubernetes' integer fields are int32. */
+export const MAX_INT32 = 2147483647;
 
 // Kubernetes name rules (k8s.io/apimachinery/pkg/util/validation), with their messages --------------
 
