@@ -47,7 +47,6 @@ export const DEFAULT_DEFAULTS_CONFIG: DefaultsConfig = Object.freeze({
   enableServiceLinks: false,
 });
 
-
 function parseInt64(data: Record<string, string>, key: string, fallback: number): number {
   const raw = data[key];
   if (raw === undefined) return fallback;
