@@ -16,7 +16,7 @@ import { Resources } from '../lib/kube/resources.js';
 import { KubeRest } from '../lib/kube/rest.js';
 import { SYSTEM_NAMESPACE } from '../lib/kube/config-value.js';
 import { AutoscalerClient } from './autoscaler-client.js';
-import { activatorHooks } from './handler/proxy.js';
+import { activatorHooks, type HookDeps, type RoutedRequest } from './handler/proxy.js';
 import { ProxyServer } from './http1/server.js';
 import { activatorMetrics, heldBytesMetrics, podConnectionMetrics, requestRecorder } from './metrics.js';
 import { budgetFromFlag } from './net/budget.js';
@@ -53,12 +53,13 @@ async function main(): Promise<void> {
   const autoscalers = new AutoscalerClient({ endpoints, namespace: SYSTEM_NAMESPACE, token, clock, log, nameTemplate: flags.get('autoscaler-name') ?? 'autoscaler-{shard}' });
   const prober = new DirectProber(registry, clock);
   const stats = new StatsCollector();
-  const server = new ProxyServer(activatorHooks({
+  const hookDeps: HookDeps = {
     clock, prober, stats, log, queueLimit: Number(flags.get('queue-limit') ?? 10_000), coldStartSeconds: metrics.coldStartSeconds,
     poke: (rev: RevisionState) => autoscalers.poke(rev.shard, rev.namespace, rev.name, (pods) => registry.announce(rev, pods.map((p) => p.ip))),
     route: { table: routing.table, registry },
     record: requestRecorder(metrics, clock),
-  }), { clock, budget });
+  };
+  const server = new ProxyServer<RoutedRequest>({ clock, budget });
   podConnectionMetrics(promRegistry, server.pool);
   heldBytesMetrics(promRegistry, budget);
 
@@ -71,12 +72,17 @@ async function main(): Promise<void> {
   }, 1000);
 
   await Promise.all([routing.start(), revisions.start(), pods.start(), endpoints.start()]);
+  // Two listeners, one engine (pool, byte budget, drain shared). --listen faces the internet and serves only
+  // the hosts Routes publish outside the cluster; --listen-cluster-local (behind a ClusterIP Service only)
+  // serves every host, cluster-local Routes and names included.
   const listen = parseListen(flags.get('listen') ?? '127.0.0.1:8080');
-  await server.listen(listen.port, listen.host);
+  const localListen = parseListen(flags.get('listen-cluster-local') ?? '127.0.0.1:8081');
+  await server.listen(listen.port, listen.host, activatorHooks(hookDeps, 'public'));
+  await server.listen(localListen.port, localListen.host, activatorHooks(hookDeps, 'cluster-local'));
   const adminListen = parseListen(flags.get('admin-addr') ?? '127.0.0.1:9091');
   const admin = adminServer(promRegistry, () => !server.draining);
   await new Promise<void>((resolve) => admin.listen(adminListen.port, adminListen.host, resolve));
-  log.info('activator: serving', { listen: `${listen.host}:${listen.port}`, admin: `${adminListen.host}:${adminListen.port}` });
+  log.info('activator: serving', { listen: `${listen.host}:${listen.port}`, clusterLocal: `${localListen.host}:${localListen.port}`, admin: `${adminListen.host}:${adminListen.port}` });
 
   // Graceful drain. First, for --drain-delay-seconds, keep serving but answer /readyz 503 (load balancers
   // take us out) and close each connection after its response (clients stop reusing them). Then stop

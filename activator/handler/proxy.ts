@@ -5,6 +5,7 @@ import { ActivatorError } from '../errors.js';
 import type { PodSlot, PodWait, ProxyHooks } from '../http1/hooks.js';
 import type { DirectProber } from '../net/prober.js';
 import type { RevisionState } from '../revisions.js';
+import type { Scope } from '../routing/table.js';
 import type { StatsCollector } from '../stats/collector.js';
 import { resolveRevision, type RouteDeps } from './route.js';
 
@@ -74,11 +75,14 @@ function podSlot(rev: RevisionState, slot: Slot, waited: number): PodSlot {
   };
 }
 
-/** The activator's decisions for each request: Route and revision by Host, a pod (warm or after a cold start), metrics and logs. */
-export function activatorHooks(deps: HookDeps): ProxyHooks<RoutedRequest> {
+/**
+ * The activator's decisions for each request on a listener of `scope`: Route and revision by Host among the
+ * hosts served there, a pod (warm or after a cold start), metrics and logs.
+ */
+export function activatorHooks(deps: HookDeps, scope: Scope): ProxyHooks<RoutedRequest> {
   return {
     resolve(_head, host) {
-      const { revision } = resolveRevision(deps.route, host);
+      const { revision } = resolveRevision(deps.route, host, scope);
       deps.stats.request(revision);
       return { revision, path: 'warm' };
     },

@@ -18,64 +18,80 @@ export interface ProxyOptions {
   dial?: Dial;
 }
 
-/** The activator's HTTP/1.1 listener: client connections and tunnels, the pods' connection pool, and the timeout sweep. */
-export class ProxyServer<R> implements ConnectionContext<R> {
+/**
+ * The activator's HTTP/1.1 engine: its listening sockets, each with the hooks that decide its requests (the
+ * public and the cluster-local listener route among different hosts), and what they all share: client
+ * connections and tunnels, the pods' connection pool, the byte budget, the drain and the timeout sweep.
+ */
+export class ProxyServer<R> {
   readonly pool: UpstreamPool;
   readonly budget: ByteBudget;
   draining = false;
   private readonly clock: Clock;
-  private readonly server: Server;
+  private readonly servers: Server[] = [];
   private readonly open = new Set<Swept>();
   private sweeper: Timer | undefined;
 
-  constructor(readonly hooks: ProxyHooks<R>, opts: ProxyOptions) {
+  constructor(opts: ProxyOptions) {
     this.clock = opts.clock;
     this.budget = opts.budget;
     this.pool = new UpstreamPool({ dial: opts.dial });
-    // Half-open allowed: a client may send its request and shut its side, and still wants the answer.
-    // 16 KiB marks (Node 20's default; 22 and later have 64): bytes held back into a socket over the mark
-    // stop Node reading more, so a waiting request holds about one read.
-    this.server = createServer({ allowHalfOpen: true, noDelay: true, highWaterMark: SOCKET_MARK }, (socket) => this.open.add(new ClientConnection(socket, this)));
     this.schedule();
   }
 
-  now(): number {
-    return this.clock.now();
+  /** Listens on `host:port` (0: any free port) with `hooks` for its connections; resolves with the port. */
+  listen(port: number, host: string, hooks: ProxyHooks<R>): Promise<number> {
+    const ctx = this.contextFor(hooks);
+    // Half-open allowed: a client may send its request and shut its side, and still wants the answer.
+    // 16 KiB marks (Node 20's default; 22 and later have 64): bytes held back into a socket over the mark
+    // stop Node reading more, so a waiting request holds about one read.
+    const server = createServer({ allowHalfOpen: true, noDelay: true, highWaterMark: SOCKET_MARK }, (socket) => this.open.add(new ClientConnection(socket, ctx)));
+    this.servers.push(server);
+    return new Promise((resolve, reject) => server.once('error', reject).listen(port, host, () => {
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? a.port : port);
+    }));
   }
 
-  handOver(from: Swept, to: Swept): void {
-    this.open.delete(from);
-    this.open.add(to);
-  }
-
-  forget(item: Swept): void {
-    this.open.delete(item);
-  }
-
-  listen(port: number, host: string): Promise<void> {
-    return new Promise((resolve, reject) => this.server.once('error', reject).listen(port, host, () => resolve()));
-  }
-
-  get port(): number {
-    const a = this.server.address();
-    return typeof a === 'object' && a ? a.port : 0;
-  }
-
-  /** Client connections and tunnels open. */
+  /** Client connections and tunnels open, on every listener. */
   get connections(): number {
     return this.open.size;
   }
 
-  /** Stops accepting; connections close as their current request ends. */
+  /** Stops accepting on every listener; connections close as their current request ends. */
   close(done?: () => void): void {
     this.draining = true;
-    this.server.close(() => {
+    // One count per listener, and one for this call, so that no listener at all still ends.
+    let left = this.servers.length + 1;
+    const closed = (): void => {
+      if (--left > 0) return;
       this.sweeper?.cancel();
       this.sweeper = undefined;
       this.pool.close();
       done?.();
-    });
+    };
+    for (const s of this.servers) s.close(closed);
+    closed();
     for (const c of this.open) c.closeIfIdle();
+  }
+
+  /** What a listener's connections see: this server's shared state, and that listener's hooks. */
+  private contextFor(hooks: ProxyHooks<R>): ConnectionContext<R> {
+    const draining = (): boolean => this.draining;
+    return {
+      hooks,
+      pool: this.pool,
+      budget: this.budget,
+      get draining() {
+        return draining();
+      },
+      now: () => this.clock.now(),
+      handOver: (from, to) => {
+        this.open.delete(from);
+        this.open.add(to);
+      },
+      forget: (item) => void this.open.delete(item),
+    };
   }
 
   /** On the injected clock, so that tests move time and every timeout follows. */

@@ -33,7 +33,7 @@ describe('activator/routing/controller routingIndexFrom', () => {
     const routes = new Pushed<Route>();
     const configMaps = new Pushed<V1ConfigMap>();
     const index = routingIndexFrom({ routes, configMaps }, silentLogger());
-    return { routes, configMaps, served: (host) => lookup(index.table, host)?.route };
+    return { routes, configMaps, served: (host) => lookup(index.table, host, 'cluster-local')?.route };
   };
 
   it('serves Routes on config-domain\'s domain, and follows its changes', () => {

@@ -11,7 +11,11 @@ describe('activator/routing/hosts', () => {
       { in: 'hello.default.example.com:80', want: 'hello.default.example.com' },
       { in: 'Hello.Default.EXAMPLE.com', want: 'hello.default.example.com' },
       { in: 'HELLO.Default.Example.COM:443', want: 'hello.default.example.com' },
-      { in: '  hello.default:8080  ', want: 'hello.default' },
+      // Exact: no JS trim() of VT, FF, NBSP or spaces.
+      { in: '\x0bhello.default', want: '\x0bhello.default' },
+      { in: 'hello.default\x0c', want: 'hello.default\x0c' },
+      { in: '\u00a0hello.default:8080', want: '\u00a0hello.default' },
+      { in: ' hello.default ', want: ' hello.default ' },
       { in: 'hello.default.svc.cluster.local:80', want: 'hello.default.svc.cluster.local' },
       { in: '10.0.0.7', want: '10.0.0.7' },
       { in: '10.0.0.7:8012', want: '10.0.0.7' },

@@ -5,7 +5,7 @@ import type { Route, TrafficTarget } from '../../api/serving/v1/types.js';
 import {
   cond, route, withCondition, withCreationTimestamp, withLabels, withNamespace, withStatusTraffic, withURL, type Opt,
 } from '../../testing/builders.js';
-import { lookup, pickTarget, RoutingIndex, type RouteEntry } from './table.js';
+import { lookup, pickTarget, RoutingIndex, type RouteEntry, type Scope } from './table.js';
 
 const domains = parseDomainConfig({ 'example.com': '', 'internal.example.org': 'selector:\n  app: internal\n' });
 const assigned = (status: 'True' | 'False' | 'Unknown' = 'True'): Opt<Route> => withCondition(cond('AllTrafficAssigned', status)) as Opt<Route>;
@@ -21,8 +21,8 @@ const indexOf = (...routes: Route[]): RoutingIndex => {
   for (const r of routes) index.upsert(r);
   return index;
 };
-/** host -> `route:revision@percent,...`, sorted by host. */
-const servedBy = (index: RoutingIndex): Record<string, string> => Object.fromEntries([...index.table.hosts]
+/** host -> `route:revision@percent,...`, sorted by host: on the cluster-local listener, or the public one. */
+const servedBy = (index: RoutingIndex, scope: Scope = 'cluster-local'): Record<string, string> => Object.fromEntries([...(scope === 'public' ? index.table.publicHosts : index.table.hosts)]
   .sort(([a], [b]) => (a < b ? -1 : 1))
   .map(([h, e]) => [h, `${e.namespace}/${e.route}:${e.targets.map((t) => `${t.revision}@${t.percent}`).join(',')}`]));
 const hostsOf = (value: string, ...hosts: string[]): Record<string, string> => Object.fromEntries(hosts.map((h) => [h, value]));
@@ -45,8 +45,8 @@ describe('activator/routing/table', () => {
 
     it('the domain a Route\'s labels select', () => {
       const index = indexOf(served('app', withLabels({ app: 'internal' }), withStatusTraffic(to('app-00001'))));
-      expect(lookup(index.table, 'app.default.internal.example.org')?.route).to.equal('app');
-      expect(lookup(index.table, 'app.default.example.com')).to.equal(undefined);
+      expect(lookup(index.table, 'app.default.internal.example.org', 'cluster-local')?.route).to.equal('app');
+      expect(lookup(index.table, 'app.default.example.com', 'cluster-local')).to.equal(undefined);
     });
 
     const skipped: Array<{ name: string; r: Route }> = [
@@ -62,14 +62,14 @@ describe('activator/routing/table', () => {
 
     it('keeps serving the last resolved traffic while AllTrafficAssigned is False', () => {
       const index = indexOf(route('a', withStatusTraffic(to('a-00001')), assigned('False')));
-      expect(lookup(index.table, 'a.default.example.com')).to.deep.equal(entry('a', [['a-00001', 100]]));
+      expect(lookup(index.table, 'a.default.example.com', 'cluster-local')).to.deep.equal(entry('a', [['a-00001', 100]]));
     });
 
     it('several Routes in several namespaces do not mix, revisions are the Route\'s own namespace\'s', () => {
       const index = indexOf(served('a', withStatusTraffic(to('a-00001'))), served('a', withNamespace('team'), withStatusTraffic(to('a-00007'))));
-      expect(lookup(index.table, 'a.default')).to.deep.equal(entry('a', [['a-00001', 100]]));
-      expect(lookup(index.table, 'a.team.svc')).to.deep.equal(entry('a', [['a-00007', 100]], 'team'));
-      expect(lookup(index.table, 'a.team.example.com')).to.deep.equal(entry('a', [['a-00007', 100]], 'team'));
+      expect(lookup(index.table, 'a.default', 'cluster-local')).to.deep.equal(entry('a', [['a-00001', 100]]));
+      expect(lookup(index.table, 'a.team.svc', 'cluster-local')).to.deep.equal(entry('a', [['a-00007', 100]], 'team'));
+      expect(lookup(index.table, 'a.team.example.com', 'cluster-local')).to.deep.equal(entry('a', [['a-00007', 100]], 'team'));
     });
 
     // The reproduced attack: a Route in team-a whose status names default's hosts took them, and kept them
@@ -79,16 +79,53 @@ describe('activator/routing/table', () => {
       const attacker = served('x', withNamespace('team-a'), withURL('http://hello.default.example.com'),
         withStatusTraffic({ ...to('x-00001', 100, 'hello'), url: 'http://hello.default.example.com' }));
       const index = indexOf(victim, attacker);
-      expect(lookup(index.table, 'hello.default.example.com')).to.deep.equal(entry('hello', [['hello-00001', 100]]));
+      expect(lookup(index.table, 'hello.default.example.com', 'cluster-local')).to.deep.equal(entry('hello', [['hello-00001', 100]]));
       for (const [host, by] of Object.entries(servedBy(index))) expect(host.split('.')[1], host).to.equal(by.split('/')[0]);
       index.remove(attacker);
-      expect(lookup(index.table, 'hello.default.example.com')).to.deep.equal(entry('hello', [['hello-00001', 100]]));
+      expect(lookup(index.table, 'hello.default.example.com', 'cluster-local')).to.deep.equal(entry('hello', [['hello-00001', 100]]));
     });
 
     it('a new config-domain moves every host to the new domain', () => {
       const index = indexOf(served('a', withStatusTraffic(to('a-00001', 100, 't'))));
       index.setDomains(parseDomainConfig({ 'new.dev': '' }));
       expect(Object.keys(servedBy(index)).sort()).to.deep.equal(['a.default.new.dev', ...local('a'), 't-a.default.new.dev', ...local('t-a')].sort());
+    });
+  });
+
+  describe('RoutingIndex: which hosts the public listener serves', () => {
+    it('a public Route: its URL host and its tag hosts on its domain, none of their cluster-local names', () => {
+      const index = indexOf(served('hello', withStatusTraffic(to('hello-00001', 100), to('hello-00002', 0, 'next'))));
+      expect(servedBy(index, 'public')).to.deep.equal({
+        'hello.default.example.com': 'default/hello:hello-00001@100',
+        'next-hello.default.example.com': 'default/hello:hello-00002@100',
+      });
+      for (const h of [...local('hello'), ...local('next-hello')]) {
+        expect(lookup(index.table, h, 'public'), h).to.equal(undefined);
+        expect(lookup(index.table, h, 'cluster-local')?.route, h).to.equal('hello');
+      }
+    });
+
+    it('a cluster-local Route (label): none of its hosts or tag hosts', () => {
+      const index = indexOf(served('private', clusterLocal, withStatusTraffic(to('private-00001', 100, 'v1'))));
+      expect(servedBy(index, 'public')).to.deep.equal({});
+      expect(Object.keys(servedBy(index)).sort()).to.deep.equal([...local('private'), ...local('v1-private')].sort());
+    });
+
+    it('a Route given the cluster-local domain by config-domain: none of its hosts', () => {
+      const index = new RoutingIndex(parseDomainConfig({ 'example.com': '', 'svc.cluster.local': 'selector:\n  app: internal\n' }));
+      index.upsert(served('app', withLabels({ app: 'internal' }), withStatusTraffic(to('app-00001', 100, 't'))));
+      expect(servedBy(index, 'public')).to.deep.equal({});
+      expect(lookup(index.table, 'app.default.svc.cluster.local', 'cluster-local')?.route).to.equal('app');
+    });
+
+    it('a Route turned cluster-local leaves the public listener, and back', () => {
+      const index = indexOf(served('hello', withStatusTraffic(to('hello-00001'))));
+      index.upsert(served('hello', clusterLocal, withStatusTraffic(to('hello-00001'))));
+      expect(servedBy(index, 'public')).to.deep.equal({});
+      index.upsert(served('hello', withStatusTraffic(to('hello-00001'))));
+      expect(Object.keys(servedBy(index, 'public'))).to.deep.equal(['hello.default.example.com']);
+      index.remove(served('hello'));
+      expect(servedBy(index, 'public')).to.deep.equal({});
     });
   });
 
@@ -124,17 +161,18 @@ describe('activator/routing/table', () => {
       const tagOf = (name: string, tag: string, ts: string): Route => served(name, withCreationTimestamp(ts), withStatusTraffic(to(`${name}-00001`, 0, tag)));
       const older = tagOf('c-b', 'x', '2024-04-01T00:00:00Z');
       const younger = tagOf('b', 'x-c', '2024-04-02T00:00:00Z');
-      expect(lookup(indexOf(younger, older).table, 'x-c-b.default.example.com')?.route).to.equal('c-b');
+      expect(lookup(indexOf(younger, older).table, 'x-c-b.default.example.com', 'cluster-local')?.route).to.equal('c-b');
       const sameTime = tagOf('b', 'x-c', '2024-04-01T00:00:00Z');
-      expect(lookup(indexOf(older, sameTime).table, 'x-c-b.default.example.com')?.route).to.equal('b');
+      expect(lookup(indexOf(older, sameTime).table, 'x-c-b.default.example.com', 'cluster-local')?.route).to.equal('b');
     });
 
     it('a loser serves none of the label\'s hosts, not even one only it computes', () => {
       // The winner is cluster-local; the loser's external host of that label stays unserved, not split off.
       const localOwn = served('a-b', clusterLocal, withCreationTimestamp('2024-05-01T00:00:00Z'), withStatusTraffic(to('a-b-00001')));
       const index = indexOf(tagged, localOwn);
-      expect(lookup(index.table, 'a-b.default.example.com')).to.equal(undefined);
-      expect(lookup(index.table, 'a-b.default')?.route).to.equal('a-b');
+      expect(lookup(index.table, 'a-b.default.example.com', 'cluster-local')).to.equal(undefined);
+      expect(lookup(index.table, 'a-b.default.example.com', 'public')).to.equal(undefined);
+      expect(lookup(index.table, 'a-b.default', 'cluster-local')?.route).to.equal('a-b');
     });
 
     it('after any sequence of upserts and removals, serves what an index of the remaining Routes serves', () => {
@@ -159,7 +197,9 @@ describe('activator/routing/table', () => {
           index.upsert(r);
           live.set(r.metadata.name!, r);
         }
-        expect(servedBy(index), `step ${step}`).to.deep.equal(servedBy(indexOf(...[...live.values()].reverse())));
+        const fresh = indexOf(...[...live.values()].reverse());
+        expect(servedBy(index), `step ${step}`).to.deep.equal(servedBy(fresh));
+        expect(servedBy(index, 'public'), `step ${step}, public`).to.deep.equal(servedBy(fresh, 'public'));
       }
     });
   });
@@ -190,7 +230,7 @@ describe('activator/routing/table', () => {
     for (const c of cases) it(c.name, () => expect(pickTarget(c.e, c.random)?.revision).to.equal(c.want));
 
     it('a 100/0 Route built from status has only the 100% target, whatever the random value', () => {
-      const e = lookup(indexOf(served('hello', withStatusTraffic(to('hello-00001', 100), to('hello-00002', 0)))).table, 'hello.default.example.com')!;
+      const e = lookup(indexOf(served('hello', withStatusTraffic(to('hello-00001', 100), to('hello-00002', 0)))).table, 'hello.default.example.com', 'cluster-local')!;
       expect(e.targets).to.deep.equal([{ namespace: 'default', revision: 'hello-00001', percent: 100 }]);
       expect([0, 0.49, 0.5, 0.99].map((r) => pickTarget(e, r)?.revision)).to.deep.equal(['hello-00001', 'hello-00001', 'hello-00001', 'hello-00001']);
     });

@@ -20,8 +20,14 @@ export interface RouteEntry {
   targets: readonly RevisionTarget[];
 }
 
+/** Which listener a request came in on: the internet's, or the one only reachable inside the cluster. */
+export type Scope = 'public' | 'cluster-local';
+
 export interface RoutingTable {
+  /** Every served host: the cluster-local listener's. */
   readonly hosts: ReadonlyMap<string, RouteEntry>;
+  /** The hosts Routes publish outside the cluster (RouteHosts.publicHosts): the public listener's. */
+  readonly publicHosts: ReadonlyMap<string, RouteEntry>;
 }
 
 interface Claimant {
@@ -36,7 +42,8 @@ interface Claimant {
  */
 export class RoutingIndex {
   private readonly hosts = new Map<string, RouteEntry>();
-  readonly table: RoutingTable = { hosts: this.hosts };
+  private readonly publicHosts = new Map<string, RouteEntry>();
+  readonly table: RoutingTable = { hosts: this.hosts, publicHosts: this.publicHosts };
   private readonly routes = new Map<string, { route: Route; claims: readonly Claimant[] }>();
   /** By claimKey: every claimant, the winner first. */
   private readonly claimants = new Map<string, Claimant[]>();
@@ -89,8 +96,10 @@ export class RoutingIndex {
     const winner = this.claimants.get(k)?.[0];
     if (before === winner) return;
     for (const h of before?.claim.hosts ?? []) this.hosts.delete(h);
+    for (const h of before?.claim.publicHosts ?? []) this.publicHosts.delete(h);
     if (winner) {
       for (const h of winner.claim.hosts) this.hosts.set(h, winner.entry);
+      for (const h of winner.claim.publicHosts) this.publicHosts.set(h, winner.entry);
       this.served.set(k, winner);
     } else {
       this.served.delete(k);
@@ -98,9 +107,9 @@ export class RoutingIndex {
   }
 }
 
-/** The entry for a (normalized) host. */
-export function lookup(table: RoutingTable, host: string): RouteEntry | undefined {
-  return table.hosts.get(host);
+/** The entry for a (normalized) host on a listener of `scope`; a host not served there is unknown. */
+export function lookup(table: RoutingTable, host: string, scope: Scope): RouteEntry | undefined {
+  return (scope === 'public' ? table.publicHosts : table.hosts).get(host);
 }
 
 /** A weighted pick among an entry's targets; `random` in [0, 1). Pure. */

@@ -6,9 +6,10 @@ const domains = parseDomainConfig({ 'example.com': '', 'internal.example.org': '
 const none = parseDomainConfig(undefined);
 const local = { 'networking.knative.dev/visibility': 'cluster-local' };
 const meta = (name: string, namespace = 'default', labels?: Record<string, string>): RouteMeta => ({ name, namespace, labels });
-const names = (label: string, ns: string, url: string): RouteHosts => ({
+const names = (label: string, ns: string, url: string, publicHosts = [url]): RouteHosts => ({
   label, url, clusterLocal: `${label}.${ns}.svc.cluster.local`,
   hosts: [...new Set([url, `${label}.${ns}`, `${label}.${ns}.svc`, `${label}.${ns}.svc.cluster.local`])],
+  publicHosts,
 });
 
 describe('api/serving/route-hosts', () => {
@@ -18,11 +19,12 @@ describe('api/serving/route-hosts', () => {
     { name: 'tag prefix', meta: meta('foo'), config: domains, tag: 'canary', want: names('canary-foo', 'default', 'canary-foo.default.example.com') },
     { name: 'an empty tag is no tag', meta: meta('foo'), config: domains, tag: '', want: names('foo', 'default', 'foo.default.example.com') },
     { name: 'domain by selector', meta: meta('foo', 'default', { app: 'internal' }), config: domains, want: names('foo', 'default', 'foo.default.internal.example.org') },
-    { name: 'cluster-local visibility', meta: meta('foo', 'default', local), config: domains, want: names('foo', 'default', 'foo.default.svc.cluster.local') },
-    { name: 'cluster-local with a tag', meta: meta('foo', 'default', local), config: domains, tag: 'v1', want: names('v1-foo', 'default', 'v1-foo.default.svc.cluster.local') },
-    { name: 'cluster-local wins over a selector match', meta: meta('foo', 'default', { ...local, app: 'internal' }), config: domains, want: names('foo', 'default', 'foo.default.svc.cluster.local') },
-    { name: 'no config-domain: the cluster-local domain, once', meta: meta('foo'), config: none, want: names('foo', 'default', 'foo.default.svc.cluster.local') },
-    { name: 'a domain of "svc": no duplicate host', meta: meta('foo'), config: parseDomainConfig({ svc: '' }), want: names('foo', 'default', 'foo.default.svc') },
+    { name: 'cluster-local visibility', meta: meta('foo', 'default', local), config: domains, want: names('foo', 'default', 'foo.default.svc.cluster.local', []) },
+    { name: 'cluster-local with a tag', meta: meta('foo', 'default', local), config: domains, tag: 'v1', want: names('v1-foo', 'default', 'v1-foo.default.svc.cluster.local', []) },
+    { name: 'cluster-local wins over a selector match', meta: meta('foo', 'default', { ...local, app: 'internal' }), config: domains, want: names('foo', 'default', 'foo.default.svc.cluster.local', []) },
+    { name: 'no config-domain: the cluster-local domain, once', meta: meta('foo'), config: none, want: names('foo', 'default', 'foo.default.svc.cluster.local', []) },
+    { name: 'a domain of "svc": no duplicate host', meta: meta('foo'), config: parseDomainConfig({ svc: '' }), want: names('foo', 'default', 'foo.default.svc', []) },
+    { name: 'a config-domain of svc.cluster.local: no public host', meta: meta('foo'), config: parseDomainConfig({ 'svc.cluster.local': '' }), want: names('foo', 'default', 'foo.default.svc.cluster.local', []) },
     { name: 'a name with a dot: no host', meta: meta('hello.b'), config: domains, want: undefined },
     { name: 'a tag with a dot: no host', meta: meta('foo'), config: domains, tag: 'hello.b', want: undefined },
     { name: 'an upper-case name: no host', meta: meta('Foo'), config: domains, want: undefined },

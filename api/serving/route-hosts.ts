@@ -3,7 +3,9 @@ import { ServingLabels, VISIBILITY_CLUSTER_LOCAL } from './labels.js';
 
 // A Route's host names, computed from its name, namespace, labels and config-domain, never read from its
 // status (pure). The route reconciler publishes them (status.url, status.address.url, tag URLs) and the
-// activator routes by them: both call routeHosts, so they cannot drift.
+// activator routes by them: both call routeHosts, so they cannot drift. Only the URL's host, when it is not
+// a cluster-local name, is served to the internet; the cluster-local names answer only inside the cluster
+// (the activator's cluster-local listener), as Knative's internal gateway does.
 //
 // Why a host belongs to one namespace only: every host is `<label>.<namespace>` followed by nothing,
 // `.svc`, `.svc.cluster.local` or `.<domain>`, where `<label>` is `<name>` or `<tag>-<name>`. Both
@@ -26,8 +28,10 @@ export interface RouteHosts {
   url: string;
   /** `<label>.<namespace>.svc.cluster.local`: the address inside the cluster. */
   clusterLocal: string;
-  /** Every host the activator serves: the URL's and the cluster-local names, without duplicates. */
+  /** Every host the activator serves on its cluster-local listener: the URL's and the cluster-local names, without duplicates. */
   hosts: readonly string[];
+  /** The hosts its public listener serves: the URL's, unless it is one of the cluster-local names. */
+  publicHosts: readonly string[];
 }
 
 export interface RouteMeta {
@@ -50,5 +54,8 @@ export function routeHosts(meta: RouteMeta, config: DomainConfig, tag?: string):
   if (!DNS_LABEL.test(label) || !DNS_LABEL.test(namespace)) return undefined;
   const clusterLocal = `${label}.${namespace}.${CLUSTER_LOCAL_DOMAIN}`;
   const url = isClusterLocal(meta) ? clusterLocal : `${label}.${namespace}.${domainFor(config, meta.labels)}`;
-  return { label, url, clusterLocal, hosts: [...new Set([url, `${label}.${namespace}`, `${label}.${namespace}.svc`, clusterLocal])] };
+  const local = [`${label}.${namespace}`, `${label}.${namespace}.svc`, clusterLocal];
+  // A URL on the cluster-local domain (the label, or a config-domain of svc.cluster.local) is no public host.
+  const publicHosts = local.includes(url) ? [] : [url];
+  return { label, url, clusterLocal, hosts: [...new Set([url, ...local])], publicHosts };
 }

@@ -143,11 +143,11 @@ export async function activator(opts: HarnessOptions): Promise<Harness> {
     },
   };
   const budget = new ByteBudget(opts.budget ?? 64 * 1024 * 1024);
-  const proxy = new ProxyServer(hooks, { clock: opts.clock ?? realClock, budget, dial: opts.dial });
+  const proxy = new ProxyServer<string>({ clock: opts.clock ?? realClock, budget, dial: opts.dial });
   proxies.push(proxy);
-  await proxy.listen(0, '127.0.0.1');
+  const port = await proxy.listen(0, '127.0.0.1', hooks);
   return {
-    port: proxy.port, proxy, budget, done,
+    port, proxy, budget, done,
     next: () => (done.length ? Promise.resolve(done.shift()!) : new Promise((resolve) => waiters.push(resolve))),
     inflight: () => inflight,
     acquired: () => acquired,
