@@ -65,7 +65,7 @@ describe('data plane: no request lost', function () {
     const host = `roll.${ns.name}.localhost`;
     const main = fileURLToPath(new URL('../../activator/main.js', import.meta.url));
     const second = spawn(process.execPath, [main, `--kubeconfig=${join(config.dirs.pki, 'activator.kubeconfig')}`, `--token-file=${join(config.dirs.pki, KzeroKeyFiles.autoscalerToken)}`,
-      '--listen=127.0.0.1:18081', '--admin-addr=127.0.0.1:19091'], { stdio: 'ignore' });
+      '--listen=127.0.0.1:18081', '--listen-cluster-local=127.0.0.1:18082', '--admin-addr=127.0.0.1:19091'], { stdio: 'ignore' });
     const base2 = 'http://127.0.0.1:18081';
     await waitForValue('the second activator serving', async () => ((await get(base2, host).catch(() => undefined))?.status === 200 ? true : undefined), 30_000, 100);
     let turn = 0;

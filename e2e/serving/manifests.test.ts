@@ -13,7 +13,7 @@ describe('manifests: kubectl apply -k manifests/', function () {
     for (const obj of [
       'customresourcedefinition.apiextensions.k8s.io/podpools.kzero.dev',
       'deployment.apps/kzero-controller-0', 'deployment.apps/kzero-webhook', 'deployment.apps/kzero-autoscaler-0', 'deployment.apps/kzero-activator',
-      'service/kzero-activator', 'service/autoscaler-0', 'service/kzero-webhook',
+      'service/kzero-activator', 'service/kzero-activator-local', 'service/autoscaler-0', 'service/kzero-webhook',
       'mutatingwebhookconfiguration.admissionregistration.k8s.io/kzero-webhook', 'validatingwebhookconfiguration.admissionregistration.k8s.io/kzero-webhook',
     ]) expect(out, obj).to.include(obj);
   });

@@ -18,6 +18,8 @@ export const WEBHOOK_PORT = 8443;
 export const CONTROLLER_METRICS_PORT = 9090;
 export const AUTOSCALER_PORT = 8099;
 export const ACTIVATOR_PORT = Number(process.env.KZERO_ACTIVATOR_PORT || 8080);
+/** The activator's cluster-local listener: every host, cluster-local Routes included (the public one serves only published hosts). */
+export const ACTIVATOR_LOCAL_PORT = Number(process.env.KZERO_ACTIVATOR_LOCAL_PORT || 8081);
 export const ACTIVATOR_ADMIN_PORT = 9091;
 
 /**
@@ -81,7 +83,7 @@ export function kzeroComponents(c: LocalClusterConfig): Component[] {
     {
       name: 'kzero-activator',
       argv: [process.execPath, join(DIST, 'activator/main.js'), `--kubeconfig=${pki('activator.kubeconfig')}`,
-        `--listen=127.0.0.1:${ACTIVATOR_PORT}`, `--admin-addr=127.0.0.1:${ACTIVATOR_ADMIN_PORT}`, `--token-file=${pki(KzeroKeyFiles.autoscalerToken)}`],
+        `--listen=127.0.0.1:${ACTIVATOR_PORT}`, `--listen-cluster-local=127.0.0.1:${ACTIVATOR_LOCAL_PORT}`, `--admin-addr=127.0.0.1:${ACTIVATOR_ADMIN_PORT}`, `--token-file=${pki(KzeroKeyFiles.autoscalerToken)}`],
     },
   ];
 }
