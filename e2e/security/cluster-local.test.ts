@@ -2,28 +2,12 @@ import { expect } from 'chai';
 import { ServingLabels, VISIBILITY_CLUSTER_LOCAL } from '../../api/serving/labels.js';
 import { ACTIVATOR, ACTIVATOR_LOCAL, viaActivator } from '../support/activator.js';
 import { kubectl, testNamespace, waitForValue } from '../support/cluster.js';
-import { getService, waitForReady } from '../support/serving.js';
+import { getService, helloService, waitForReady } from '../support/serving.js';
 
 // Cluster-local Routes are not reachable from the internet (issue 12): the activator's public listener
 // serves only the hosts Routes publish outside the cluster, and answers any other host, cluster-local or
 // unknown, with the same 404; its cluster-local listener (behind a ClusterIP Service only) serves them all.
 
-const hello = (ns: string, name: string, target: string, labels = ''): string => `
-apiVersion: serving.knative.dev/v1
-kind: Service
-metadata:
-  name: ${name}
-  namespace: ${ns}
-${labels}
-spec:
-  template:
-    spec:
-      containers:
-        - image: ghcr.io/knative/helloworld-go:latest
-          env:
-            - name: TARGET
-              value: "${target}"
-`;
 
 /** What `host` answers on `listener`: the greeting, or the status, error code and body with the host as `{host}`. */
 async function answer(listener: string, host: string): Promise<string> {
@@ -40,8 +24,8 @@ describe('security: cluster-local Routes answer only on the cluster-local listen
 
   before(async () => {
     ns = await testNamespace('e2e-visibility');
-    await kubectl(['apply', '-f', '-'], hello(ns.name, 'private', 'private', `  labels: { ${ServingLabels.visibility}: ${VISIBILITY_CLUSTER_LOCAL} }`));
-    await kubectl(['apply', '-f', '-'], hello(ns.name, 'public', 'public'));
+    await kubectl(['apply', '-f', '-'], helloService(ns.name, 'private', 'private', { metadata: `  labels: { ${ServingLabels.visibility}: ${VISIBILITY_CLUSTER_LOCAL} }` }));
+    await kubectl(['apply', '-f', '-'], helloService(ns.name, 'public', 'public'));
     const [priv, pub] = await Promise.all([waitForReady('Service private', () => getService(ns.name, 'private')), waitForReady('Service public', () => getService(ns.name, 'public'))]);
     expect([priv.status?.url, pub.status?.url]).to.deep.equal([`http://private.${ns.name}.svc.cluster.local`, `http://public.${ns.name}.localhost`]);
     // Warm both (a cold start on the first request) through the listener that serves them.

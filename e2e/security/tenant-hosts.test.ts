@@ -5,7 +5,7 @@ import { statusCodeOf } from '../../lib/kube/client.js';
 import { viaActivator } from '../support/activator.js';
 import { kubectl as runKubectl } from '../../local/kubectl.js';
 import { config, kubectl, testNamespace, waitForValue } from '../support/cluster.js';
-import { getService, serving, waitForReady } from '../support/serving.js';
+import { getService, helloService, serving, waitForReady } from '../support/serving.js';
 import { namespaceEditor, type Tenant } from '../support/tenant.js';
 
 // Hosts belong to kzero, not to tenants (issue 12): a namespace editor can neither take nor blackhole
@@ -13,21 +13,6 @@ import { namespaceEditor, type Tenant } from '../support/tenant.js';
 
 type Ns = { name: string; cleanup: () => Promise<void> };
 
-const hello = (ns: string, name: string, target: string, traffic = ''): string => `
-apiVersion: serving.knative.dev/v1
-kind: Service
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-  template:
-    spec:
-      containers:
-        - image: ghcr.io/knative/helloworld-go:latest
-          env:
-            - name: TARGET
-              value: "${target}"
-${traffic}`;
 
 /** What `host` answers through the activator: the helloworld greeting, or the status and body. */
 async function answer(host: string): Promise<string> {
@@ -58,10 +43,10 @@ describe('security: a namespace editor cannot take or blackhole another namespac
   before(async () => {
     [a, b] = await Promise.all([testNamespace('e2e-tenant-a'), testNamespace('e2e-tenant-b')]);
     victimHost = `hello.${b.name}.localhost`;
-    await kubectl(['apply', '-f', '-'], hello(b.name, 'hello', 'from B'));
+    await kubectl(['apply', '-f', '-'], helloService(b.name, 'hello', 'from B'));
     tenant = await namespaceEditor(a.name);
     // The tenant's own Service, created with its own token: `edit` may manage Knative Services.
-    await kubectl(['apply', '--as', tenant.user, '-f', '-'], hello(a.name, 'hello', 'from A'));
+    await kubectl(['apply', '--as', tenant.user, '-f', '-'], helloService(a.name, 'hello', 'from A'));
     await Promise.all([waitForReady('Service B/hello', () => getService(b.name, 'hello')), waitForReady('Service A/hello', () => getService(a.name, 'hello'))]);
     await Promise.all([answers(victimHost, 'Hello from B!'), answers(`hello.${a.name}.localhost`, 'Hello from A!')]);
   });
@@ -93,7 +78,7 @@ describe('security: a namespace editor cannot take or blackhole another namespac
       { what: `Route "hello.${b.name}"`, manifest: routeTo(a.name, `hello.${b.name}`) },
       { what: `Route "spoof" tagged "hello.${b.name}"`, manifest: routeTo(a.name, 'spoof', `hello.${b.name}`) },
       { what: `Route "${b.name}" tagged "hello"`, manifest: routeTo(a.name, b.name, 'hello') },
-      { what: 'Service "x" tagged "hello"', manifest: hello(a.name, 'x', 'from A', '  traffic:\n    - latestRevision: true\n      percent: 100\n    - latestRevision: true\n      percent: 0\n      tag: hello\n') },
+      { what: 'Service "x" tagged "hello"', manifest: helloService(a.name, 'x', 'from A', { spec: '  traffic:\n    - latestRevision: true\n      percent: 100\n    - latestRevision: true\n      percent: 0\n      tag: hello\n' }) },
     ];
     const accepted: string[] = [];
     for (const t of attempts) {
@@ -140,9 +125,9 @@ describe('security: within a namespace, a host has one winner and the loser is t
 
   it('Service "a-b" owns a-b.<ns>; Route "b"\'s tag "a" loses it, is reported, and takes over when a-b goes', async () => {
     const host = `a-b.${ns.name}.localhost`;
-    await kubectl(['apply', '-f', '-'], hello(ns.name, 'a-b', 'a-b'));
+    await kubectl(['apply', '-f', '-'], helloService(ns.name, 'a-b', 'a-b'));
     await waitForReady('Service a-b', () => getService(ns.name, 'a-b'));
-    await kubectl(['apply', '-f', '-'], hello(ns.name, 'b', 'b', tagA));
+    await kubectl(['apply', '-f', '-'], helloService(ns.name, 'b', 'b', { spec: tagA }));
 
     const lost = await waitForValue('Route b reporting the conflict', async () => {
       const r = await serving.route.get(ns.name, 'b');

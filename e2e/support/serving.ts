@@ -29,6 +29,27 @@ export function waitForReady<T extends Obj>(what: string, get: () => Promise<T>,
 
 export const getService = (ns: string, name: string): Promise<Service> => serving.service.get(ns, name);
 
+/**
+ * A helloworld Service `ns/name` answering "Hello <target>!"; `metadata` and `spec` are extra YAML lines
+ * under those keys, indented two spaces (labels, traffic).
+ */
+export const helloService = (ns: string, name: string, target: string, extra: { metadata?: string; spec?: string } = {}): string => `
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: ${ns}
+${extra.metadata ?? ''}
+spec:
+  template:
+    spec:
+      containers:
+        - image: ghcr.io/knative/helloworld-go:latest
+          env:
+            - name: TARGET
+              value: "${target}"
+${extra.spec ?? ''}`;
+
 /** A helloworld Service manifest with its shard label set (for suites that run their own shard controllers). */
 export const shardedService = (ns: string, name: string, shard: string): string => `
 apiVersion: serving.knative.dev/v1
