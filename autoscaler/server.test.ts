@@ -91,6 +91,13 @@ describe('autoscaler/server (real server on 127.0.0.1:0)', () => {
       expect(api.statsCalls).to.deep.equal([stats]);
     });
 
+    it('413 for a body over 1 MiB, and the stats are not taken', async () => {
+      const big = JSON.stringify({ stats: [stat], pad: 'x'.repeat(1024 * 1024) });
+      const got = await call('POST', '/stats', big);
+      expect(got).to.deep.equal({ status: 413, body: `body larger than ${1024 * 1024} bytes\n` });
+      expect(api.statsCalls).to.deep.equal([]);
+    });
+
     it('accepts an empty list', async () => {
       expect(await call('POST', '/stats', '{"stats":[]}')).to.deep.equal({ status: 204, body: '' });
       expect(api.statsCalls).to.deep.equal([[]]);

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { bearerMatches } from '../lib/bearer-tokens.js';
+import { BodyTooLarge, readBody } from '../lib/http-server.js';
 import type { Logger } from '../lib/log.js';
 import { parsePoke, parseStats, type PokeAnswer, type RevisionStat } from '../api/kzero/v1alpha1/autoscaler-wire.js';
 
@@ -21,17 +22,10 @@ export function autoscalerServer(api: AutoscalerApi, tokens: readonly string[], 
     if (req.method === 'GET' && path === '/healthz') return void res.writeHead(200).end('ok\n');
     if (req.method !== 'POST' || (path !== '/stats' && path !== '/poke')) return void res.writeHead(404).end('not found\n');
     if (!bearerMatches(req.headers.authorization, tokens)) return void res.writeHead(401).end('unauthorized\n');
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) req.destroy();
-      else chunks.push(c);
-    });
-    req.on('end', () => {
+    readBody(req, MAX_BODY).then((raw) => {
       let body: unknown;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        body = JSON.parse(raw.toString('utf8'));
       } catch {
         return void res.writeHead(400).end('invalid JSON\n');
       }
@@ -50,6 +44,9 @@ export function autoscalerServer(api: AutoscalerApi, tokens: readonly string[], 
           res.writeHead(500).end(`${(err as Error).message}\n`);
         },
       );
+    }, (err: unknown) => {
+      if (err instanceof BodyTooLarge) res.writeHead(413, { connection: 'close' }).end(`${err.message}\n`);
+      else req.destroy();
     });
   });
 }
