@@ -1,6 +1,6 @@
 import type { V1Container, V1ContainerPort, V1ObjectMeta, V1OwnerReference, V1Probe, V1Volume } from '@kubernetes/client-node';
 import { SECOND, parseGoDuration } from '../../autoscaling/duration.js';
-import { validateAutoscalingAnnotations, validateHasNoAutoscalingAnnotation } from '../../autoscaling/annotations.js';
+import { AutoscalingLimits, validateAutoscalingAnnotations, validateHasNoAutoscalingAnnotation } from '../../autoscaling/annotations.js';
 import {
   CURRENT_FIELD,
   FieldError,
@@ -57,8 +57,8 @@ export interface ValidationContext<T> {
 /** What validating a spec needs (the kinds' contexts without operation and old object). */
 export type SpecValidationContext = Omit<ValidationContext<unknown>, 'old' | 'operation'>;
 
-/** The largest int32: Kubernetes' integer fields are int32. */
-export const MAX_INT32 = 2147483647;
+/** The largest int32: Kubernetes' integer fields are int32 (one literal, kept with the autoscaling limits). */
+export const MAX_INT32 = AutoscalingLimits.int32Max;
 
 // Kubernetes name rules (k8s.io/apimachinery/pkg/util/validation), with their messages --------------
 
